@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Set up and run gongkai from a fresh clone with nothing but Python ≥ 3.11.
+
+    python3 dev.py demo   # set up, then parse, check and render the sample reports
+    python3 dev.py test   # set up, then ruff and the whole test suite
+
+Setup creates ``.venv`` and installs the project with its dev extras; it is redone
+only when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+
+
+def run(*cmd: object, check: bool = True) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, check=check).returncode
+
+
+def setup() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"需要 Python 3.11 或更高版本，当前为 {sys.version.split()[0]}")
+    if not PY.exists():
+        run(sys.executable, "-m", "venv", VENV)
+    stamp = VENV / ".gongkai-installed"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != digest:
+        run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        run(PY, "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+        stamp.write_text(digest)
+
+
+def demo() -> int:
+    setup()
+    gongkai = BIN / "gongkai"
+    samples = sorted((ROOT / "tests" / "corpus" / "seeds").glob("*.txt"))
+    run(gongkai, "parse", *samples)
+    run(gongkai, "check", *samples, check=False)
+    out = ROOT / "out"
+    run(gongkai, "parse", samples[0], "--cells")
+    for kind in ("docx", "html", "md", "xlsx", "json"):
+        run(gongkai, "render", samples[0], "-o", out / f"{samples[0].stem}.{kind}")
+    print(f"\n示例输出已写入 {out}")
+    return 0
+
+
+def test() -> int:
+    setup()
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "ruff", "format", "--check", ".")
+    return run(PY, "-m", "pytest", *sys.argv[2:], check=False)
+
+
+if __name__ == "__main__":
+    commands = {"demo": demo, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit("用法：python3 dev.py demo | python3 dev.py test [pytest 参数]")
+    try:
+        sys.exit(commands[sys.argv[1]]())
+    except subprocess.CalledProcessError as e:
+        sys.exit(e.returncode or 1)

@@ -1,0 +1,543 @@
+"""The one mapping step: a Document (text blocks + grids) → a Report.
+
+Readers never map labels; this module does, using only the format description.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .formats import FORMATS, GB2019, GB2021, LEGACY, Block, Format, Row, Table, for_year, normalise_label
+from .ingest.model import Document, Grid, Paragraph
+from .report import SECTION_KEYS, Issue, Report, Value
+from .values import Number, is_null, parse_number, to_wan
+
+# ------------------------------------------------------------------ label index
+
+
+@dataclass(frozen=True)
+class _Target:
+    order: int
+    table: Table
+    block: Block
+    row: Row
+
+
+@dataclass
+class _Index:
+    targets: list[_Target]
+    by_alias: dict[str, list[_Target]]
+    aliases: list[tuple[str, _Target]]  # longest first
+
+
+_INDEX_CACHE: dict[tuple[str, ...], _Index] = {}
+
+
+def _index(tables: tuple[Table, ...]) -> _Index:
+    key = tuple(f"{id(t)}" for t in tables)
+    if key in _INDEX_CACHE:
+        return _INDEX_CACHE[key]
+    targets: list[_Target] = []
+    by_alias: dict[str, list[_Target]] = {}
+    for table in tables:
+        if table.flat:
+            continue
+        for block in table.blocks:
+            for row in block.rows:
+                t = _Target(len(targets), table, block, row)
+                targets.append(t)
+                for a in {normalise_label(x) for x in (row.label, *row.aliases)}:
+                    if a:
+                        by_alias.setdefault(a, []).append(t)
+    aliases = sorted(((a, t) for a, ts in by_alias.items() for t in ts), key=lambda x: -len(x[0]))
+    idx = _Index(targets, by_alias, aliases)
+    _INDEX_CACHE[key] = idx
+    return idx
+
+
+# ------------------------------------------------------------------ row cells
+
+
+@dataclass
+class _Cell:
+    text: str
+    number: Number | None
+    null: bool
+
+    @property
+    def is_value(self) -> bool:
+        return self.number is not None or self.null
+
+
+_UNITS = {"元", "万元", "件", "条", "个", "项", "次", "人", "人次", "篇"}
+
+
+def _classify(text: str) -> _Cell:
+    n = parse_number(text)
+    return _Cell(text, n, n is None and is_null(text))
+
+
+def _split_row(cells: list[str], exact: bool) -> tuple[list[str], list[_Cell]]:
+    """Label cells (leading text, a unit column included) and value cells of one grid row.
+
+    In an exact grid a blank cell after the label is a blank value; in a text copy blank
+    cells are separator artefacts (merged label area, trailing pipes) and are dropped at
+    both ends of the values.
+    """
+    classified = [_classify(c) for c in cells]
+    labels: list[str] = []
+    i = 0
+    while i < len(classified):
+        c = classified[i]
+        blank = not c.text.strip()
+        if c.number is not None or (c.null and not blank) or (blank and exact and labels):
+            break
+        if not blank:
+            labels.append(c.text.strip())
+        i += 1
+    values = classified[i:]
+    if not exact:
+        while values and not values[0].text.strip():
+            values.pop(0)
+    while values and not values[-1].text.strip():
+        values.pop()
+    return labels, values
+
+
+# ------------------------------------------------------------------ the mapper
+
+
+@dataclass
+class _Ctx:
+    fmt: Format
+    report: Report
+    source: str
+    last_order: int = -1
+    filled: set[str] = field(default_factory=set)
+    t2_table: Table | None = None
+
+
+def _headers_text(doc: Document) -> str:
+    parts: list[str] = []
+    for g in doc.grids():
+        for row in g.rows:
+            for c in row:
+                if parse_number(c) is None:
+                    parts.append(c)
+    return normalise_label("".join(parts))
+
+
+def _has(text: str, markers: tuple[str, ...]) -> bool:
+    return any(normalise_label(m) in text for m in markers)
+
+
+def detect_format(doc: Document, year: int | None) -> tuple[Format, Table | None]:
+    """The report's format from its tables' headers; the year only when there are none.
+
+    Returns the format and, when table 二 follows the other gb format, that table.
+    """
+    text = _headers_text(doc)
+    legacy_hits = sum(1 for m in LEGACY.tables[0].markers if normalise_label(m) in text)
+    if legacy_hits >= 2:
+        return LEGACY, None
+    t2_2021 = _has(text, GB2021.table("t2").markers)
+    t2_2019 = _has(text, GB2019.table("t2").markers)
+    t3_2021 = _has(text, GB2021.table("t3").markers)
+    if t3_2021 or (t2_2021 and not t2_2019):
+        fmt = GB2021
+    elif t2_2019 or "其他处理" in text:
+        fmt = GB2019
+    else:
+        fmt = for_year(year)
+    other_t2 = None
+    if fmt is GB2021 and t2_2019 and not t2_2021:
+        other_t2 = GB2019.table("t2")
+    elif fmt is GB2019 and t2_2021 and not t2_2019:
+        other_t2 = GB2021.table("t2")
+    return fmt, other_t2
+
+
+def _match(labels: list[str], idx: _Index, ctx: _Ctx) -> tuple[_Target | None, bool]:
+    """The row a label belongs to, and whether it was matched only approximately."""
+    norms = [normalise_label(x) for x in labels]
+    norms = [n for n in norms if n]
+    if not norms:
+        return None, False
+
+    def pick(cands: list[_Target]) -> _Target:
+        after = [c for c in cands if c.order > ctx.last_order]
+        unfilled = [c for c in cands if _row_key(c) not in ctx.filled]
+        return (after or unfilled or cands)[0]
+
+    for n in reversed(norms):
+        if n in idx.by_alias:
+            return pick(idx.by_alias[n]), False
+    joined = "".join(norms)
+    for a, _t in idx.aliases:
+        if len(a) >= 2 and joined.endswith(a):
+            return pick(idx.by_alias[a]), False
+    best, best_ratio = None, 0.0
+    last = norms[-1]
+    if len(last) >= 4:
+        for a, t in idx.aliases:
+            if len(a) < 4:
+                continue
+            r = difflib.SequenceMatcher(None, last, a).ratio()
+            if r > best_ratio:
+                best, best_ratio = t, r
+    if best is not None and best_ratio >= 0.8:
+        return best, True
+    return None, False
+
+
+def _row_key(t: _Target) -> str:
+    return f"{t.table.key}.{t.row.key}"
+
+
+def _row_title(row: Row) -> str:
+    return " ".join(p for p in (row.group, row.label) if p)
+
+
+def _unit_hint(labels: list[str], headers: list[str], col_label: str) -> str:
+    for lab in labels:
+        s = unicodedata.normalize("NFKC", lab).strip()
+        if s in _UNITS:
+            return s
+    for h in headers:
+        hs = unicodedata.normalize("NFKC", h)
+        if normalise_label(col_label)[:4] in normalise_label(hs) or col_label in hs:
+            if "万元" in hs:
+                return "万元"
+            if "元" in hs:
+                return "元"
+    return ""
+
+
+def _place(ctx: _Ctx, target: _Target, values: list[_Cell], labels: list[str], headers: list[str], where: str):
+    table, block, row = target.table, target.block, target.row
+    cols = block.row_cols(row)
+    ids = [table.cell_id(row, c) for c in cols]
+    rk = _row_key(target)
+    if rk in ctx.filled:
+        ctx.report.issues.append(
+            Issue(
+                "row-duplicate",
+                "warning",
+                f"{table.key}.{row.key}",
+                f"{_row_title(row)}：本行在表中出现了不止一次，采用第一次出现的数字",
+                tuple(ids),
+                where,
+            )
+        )
+        return
+    ctx.filled.add(rk)
+    ctx.last_order = target.order
+    if len(values) != len(cols):
+        for i in ids:
+            ctx.report.cells[i] = None
+        ctx.report.issues.append(
+            Issue(
+                "row-width",
+                "warning",
+                f"{table.key}.{row.key}",
+                f"{_row_title(row)}：找到 {len(values)} 个数，应为 {len(cols)} 个",
+                tuple(ids),
+                where,
+            )
+        )
+        return
+    for cid, col, cell in zip(ids, cols, values, strict=True):
+        ctx.report.cells[cid] = _value(ctx, cid, col.label, cell, labels, headers, where)
+
+
+def _value(ctx: _Ctx, cid: str, col_label: str, cell: _Cell, labels, headers, where) -> Value:
+    if cell.number is None:
+        return None
+    n = cell.number
+    if cid in ctx.fmt.money or cid.endswith("_wan"):
+        unit = n.unit if n.unit in ("元", "万元") else _unit_hint(labels, headers, col_label)
+        if not unit and cid in ctx.fmt.unit_required:
+            ctx.report.issues.append(
+                Issue(
+                    "unit-unstated",
+                    "warning",
+                    cid,
+                    f"{ctx.fmt.label_of(cid)}：报告未注明金额单位（元或万元），按原样记录为 {n.value}",
+                    (cid,),
+                    where,
+                )
+            )
+        return to_wan(Number(n.value, unit))
+    return n.value
+
+
+_T4_CONTEXT = ("行政复议", "行政诉讼", "结果维持")
+
+
+def _map_grid(grid: Grid, ctx: _Ctx, idx: _Index) -> None:
+    headers: list[str] = []
+    t4 = ctx.fmt.table("t4")
+    for i, raw in enumerate(grid.rows):
+        labels, values = _split_row(raw, grid.exact)
+        where = grid.place(i)
+        numbers = [v for v in values if v.number is not None]
+        if not values or (not numbers and not labels):
+            headers.extend(c for c in raw if c.strip())
+            continue
+        target, fuzzy = _match(labels, idx, ctx) if labels else (None, False)
+        t4_context = any(normalise_label(m) in normalise_label("".join(headers)) for m in _T4_CONTEXT)
+        if target is None and t4 is not None and t4_context and len(values) >= 10:
+            _place_t4(ctx, t4, values, where)
+            continue
+        if target is None:
+            if numbers:
+                ctx.report.issues.append(
+                    Issue(
+                        "row-unknown",
+                        "info",
+                        "tables",
+                        f"无法识别的表格行“{''.join(labels)[:40] or '（无标签）'}”，其中的 {len(numbers)} 个数未计入",
+                        (),
+                        where,
+                    )
+                )
+            headers.extend(labels)
+            continue
+        if fuzzy:
+            ctx.report.issues.append(
+                Issue(
+                    "label-variant",
+                    "info",
+                    f"{target.table.key}.{target.row.key}",
+                    f"表格行“{labels[-1]}”与规范名称“{_row_title(target.row)}”不一致，按相近名称识别",
+                    (),
+                    where,
+                )
+            )
+        _place(ctx, target, values, labels, headers, where)
+
+
+def _place_t4(ctx: _Ctx, t4: Table, values: list[_Cell], where: str) -> None:
+    block = t4.blocks[0]
+    ids = [t4.cell_id(r, c) for r in block.rows for c in block.columns]
+    if "t4" in ctx.filled:
+        return
+    ctx.filled.add("t4")
+    if len(values) != len(ids):
+        ctx.report.issues.append(
+            Issue(
+                "row-width",
+                "warning",
+                "t4",
+                f"{t4.title}：找到 {len(values)} 个数，应为 {len(ids)} 个",
+                tuple(ids),
+                where,
+            )
+        )
+        return
+    for cid, cell in zip(ids, values, strict=True):
+        ctx.report.cells[cid] = cell.number.value if cell.number else None
+
+
+# ------------------------------------------------------------------ metadata
+
+_CJK = "\u4e00-\u9fff"
+_SUFFIX = r"(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|委员会|管委会|办事处|局|厅|委|署|院|中心|政府|办公室)"
+_AGENCY_AT_START = re.compile(rf"^([{_CJK}]{{2,30}}?{_SUFFIX})(?![{_CJK}]*?{_SUFFIX})")
+_AGENCY_ANY = re.compile(rf"([{_CJK}]{{2,30}}?{_SUFFIX})")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_TITLE_WORDS = ("报告", "年报", "统计表")
+_BOOK = re.compile(r"《[^》]*》|〈[^〉]*〉")
+_FILER = re.compile(r"填报单位[^:：]*[:：]\s*([^\s，,。；;]+)")
+_CONTACT = re.compile(rf"(?:请与|请联系|联系单位[:：]?|联系人[:：]?)\s*([{_CJK}]{{2,40}})")
+_ORDINAL_START = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．])")
+_PRONOUN = re.compile(r"^(?:我|本|该|各|全|市|县|区|省)(?:局|委|办|厅|院|中心)")
+
+
+def _clean_line(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _is_title(text: str) -> bool:
+    s = _clean_line(text)
+    return (
+        len(s) <= 70
+        and any(w in s for w in _TITLE_WORDS)
+        and ("公开" in s or "政务" in s)
+        and not s.endswith(("。", ":", "：", "；"))
+        and not s.startswith(("根据", "本报告"))
+    )
+
+
+def _agency_in(text: str) -> str | None:
+    s = re.sub(r"\s+", "", _BOOK.sub("", unicodedata.normalize("NFKC", text)))
+    m = _AGENCY_AT_START.match(s) or _AGENCY_AT_START.match(re.sub(r"^关于", "", s))
+    if m and not _PRONOUN.match(m[1]) and len(m[1]) >= 3:
+        return m[1]
+    return None
+
+
+def _title_and_agency(paras: list[Paragraph]) -> tuple[str | None, str | None, int]:
+    """Title, agency named with it, and how many leading paragraphs they take."""
+    head = paras[:6]
+    for i, p in enumerate(head):
+        if not _is_title(p.text):
+            continue
+        title = _clean_line(p.text)
+        used = i + 1
+        prefix = _YEAR.split(title)[0] if _YEAR.search(title) else ""
+        agency = _agency_in(prefix.replace("关于", "")) if prefix else None
+        if agency is None and i > 0:
+            prev = _clean_line(head[i - 1].text)
+            cand = _agency_in(prev)
+            if cand and cand == re.sub(r"\s+", "", prev):
+                agency = cand
+                title = prev + title
+        title = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\d\u4e00-\u9fff])|(?<=\d)\s+(?=[\u4e00-\u9fff])", "", title)
+        return title, agency, used
+    return None, None, 0
+
+
+def _find_agency(paras: list[Paragraph], title_agency: str | None) -> str | None:
+    if title_agency:
+        return title_agency
+    text = "\n".join(p.text for p in paras)
+    m = _FILER.search(unicodedata.normalize("NFKC", text))
+    if m and _agency_in(m[1]):
+        return _agency_in(m[1])
+    for p in [p for p in paras if not p.heading and not _ORDINAL_START.match(p.text.strip())][:2]:
+        s = re.sub(r"^\s*(?:19|20)\d{2}\s*年度?\s*(?:以来)?[,，、]?\s*", "", _clean_line(p.text))
+        a = _agency_in(s)
+        if a:
+            return a
+    for p in paras:
+        for m in _CONTACT.finditer(_BOOK.sub("", unicodedata.normalize("NFKC", p.text))):
+            a = _AGENCY_ANY.match(m[1])
+            if a and not _PRONOUN.match(a[1]):
+                return a[1]
+    for p in reversed(paras[-3:]):
+        s = re.sub(r"\s+", "", p.text)
+        a = _agency_in(s)
+        if a and a == s:
+            return a
+    return None
+
+
+def _find_year(paras: list[Paragraph], title: str | None) -> int | None:
+    if title and _YEAR.search(title):
+        return int(_YEAR.search(title)[1])
+    scores: Counter[int] = Counter()
+    text = unicodedata.normalize("NFKC", "\n".join(p.text for p in paras))
+    for m in re.finditer(r"((?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开)[^。\n]{0,20}(?:报告|统计表)", text):
+        scores[int(m[1])] += 10
+    for m in re.finditer(r"自\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", text):
+        scores[int(m[1])] += 8
+    for m in _YEAR.finditer(text):
+        scores[int(m[1])] += 1
+    if not scores:
+        return None
+    return scores.most_common(1)[0][0]
+
+
+# ------------------------------------------------------------------ sections
+
+_SECTION_HEADING = re.compile(r"^\s*(?:第?[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+部分)")
+_SECTION_KEYWORDS = (
+    ("s6", ("其他需要报告", "其他需报告", "其他需要说明", "其他事项")),
+    ("s5", ("问题", "改进", "不足", "整改")),
+    ("s4", ("行政复议", "行政诉讼")),
+    ("s3", ("收到和处理", "依申请", "申请情况", "申请公开")),
+    ("s2", ("主动公开",)),
+    ("s1", ("总体情况", "概述", "基本情况")),
+)
+
+
+def _section_of(heading: str) -> str | None:
+    s = normalise_label(heading)
+    for key, words in _SECTION_KEYWORDS:
+        if any(w in s for w in words):
+            return key
+    return None
+
+
+def _is_section_heading(p: Paragraph) -> bool:
+    s = _clean_line(p.text)
+    return bool(_SECTION_HEADING.match(s)) and len(s) <= 40 and not s.endswith(("。", "；"))
+
+
+def split_sections(paras: list[Paragraph]) -> tuple[dict[str, str], str]:
+    """Sections s1–s6 by their headings' meaning, and the text before the first one.
+
+    Headings that name none of the six (a regional extra such as 政务新媒体监管情况)
+    stay, with their text, inside the section before them; nothing is dropped.
+    """
+    out: dict[str, list[str]] = {k: [] for k in SECTION_KEYS}
+    preamble: list[str] = []
+    current: str | None = None
+    for p in paras:
+        text = _clean_line(p.text)
+        if not text:
+            continue
+        if _is_section_heading(p):
+            key = _section_of(text)
+            if key and not out[key] and (current is None or SECTION_KEYS.index(key) > SECTION_KEYS.index(current)):
+                current = key
+                continue
+            if current is None:
+                current = key or "s1"
+                if key:
+                    continue
+        (out[current] if current else preamble).append(text)
+    return {k: "\n".join(v) for k, v in out.items()}, "\n".join(preamble)
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def extract(doc: Document) -> Report:
+    paras = doc.paragraphs()
+    title, title_agency, used = _title_and_agency(paras)
+    year = _find_year(paras, title)
+    agency = _find_agency(paras, title_agency)
+    fmt, other_t2 = detect_format(doc, year)
+    report = Report.empty(fmt.id, year=year, agency=agency, title=title)
+    body = paras[used:]
+    report.sections, report.preamble = split_sections(body)
+    tables = fmt.tables
+    if other_t2 is not None:
+        tables = tuple(other_t2 if t.key == "t2" else t for t in tables)
+        report.issues.append(
+            Issue(
+                "format-mixed",
+                "warning",
+                "t2",
+                f"表二采用了另一版格式的栏目，表三、表四按{fmt.name}识别；表二按其实际栏目记录",
+                (),
+            )
+        )
+        for cid in list(report.cells):
+            if cid.startswith("t2."):
+                del report.cells[cid]
+        for cid, t, *_ in _cells_of(other_t2):
+            report.cells[cid] = None
+    ctx = _Ctx(fmt, report, doc.source, t2_table=other_t2)
+    idx = _index(tables)
+    for grid in doc.grids():
+        _map_grid(grid, ctx, idx)
+    return report
+
+
+def _cells_of(table: Table):
+    for block in table.blocks:
+        for row in block.rows:
+            if row.optional:
+                continue
+            for col in block.row_cols(row):
+                yield table.cell_id(row, col), table
+
+
+__all__ = ["detect_format", "extract", "split_sections"]

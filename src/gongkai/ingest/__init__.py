@@ -1,0 +1,85 @@
+"""Readers: bytes of a published report → Document (text blocks + grids).
+
+One reader per carrier; ``read_path`` picks it from the file's content and name.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from ..errors import GongkaiError
+from .model import Block, Document, Grid, Paragraph
+from .text import read_text
+
+__all__ = ["MAX_BYTES", "Block", "Document", "Grid", "Paragraph", "decode_text", "read_bytes", "read_path"]
+
+MAX_BYTES = 50 * 1024 * 1024  # larger files are refused, not read half-way
+_TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
+_HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+
+
+def decode_text(data: bytes, source: str = "") -> str:
+    """Text of a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise GongkaiError(f"UTF-16 编码有误（第 {e.start} 字节）", path=source) from None
+    if b"\x00" in data[:8192]:
+        raise GongkaiError("这是二进制文件，不是文本格式的年度报告", path=source)
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise GongkaiError("无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030", path=source)
+
+
+def _sniff(data: bytes, suffix: str) -> str:
+    head = data[:2048].lstrip().lower()
+    if head.startswith(b"%pdf"):
+        return "pdf"
+    if head.startswith(b"pk\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if suffix in _HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<table" in head:
+        return "html"
+    return "text"
+
+
+def read_bytes(data: bytes, source: str = "", suffix: str = "") -> Document:
+    if not data.strip():
+        raise GongkaiError("文件是空的", path=source)
+    if len(data) > MAX_BYTES:
+        raise GongkaiError(f"文件过大（{len(data) / 1048576:.1f} MB），超过 {MAX_BYTES // 1048576} MB 上限", path=source)
+    kind = _sniff(data, suffix.lower())
+    if kind == "html":
+        from .html import read_html
+
+        return read_html(data, source)
+    if kind in ("pdf", "zip", "ole"):
+        names = {"pdf": "PDF", "zip": "Word（DOCX）或压缩包", "ole": "旧版 Word（DOC/WPS）"}
+        raise GongkaiError(f"暂不支持读取{names[kind]}文件；请另存为文本、Markdown 或网页后再试", path=source)
+    text = decode_text(data, source)
+    carrier = "markdown" if suffix.lower() in (".md", ".markdown") else "text"
+    return read_text(text, source, carrier)
+
+
+def read_path(path: str | Path) -> Document:
+    p = Path(path)
+    if not p.exists():
+        raise GongkaiError("文件不存在", path=str(path))
+    if p.is_dir():
+        raise GongkaiError("这是一个目录，不是文件", path=str(path))
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise GongkaiError(f"文件过大（{size / 1048576:.1f} MB），超过 {MAX_BYTES // 1048576} MB 上限", path=str(path))
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise GongkaiError(f"无法读取文件（{e.strerror}）", path=str(path)) from None
+    return read_bytes(data, str(path), p.suffix)
