@@ -30,7 +30,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_REPORT_ERRORS = 1
 EXIT_BAD_INPUT = 2
@@ -39,7 +39,8 @@ _SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "
 
 
 def _fail(e: Exception) -> None:
-    err.print(f"[bold red]错误[/]：{e}")
+    err.print("[bold red]错误[/]：", end="")
+    err.print(str(e), markup=False)
 
 
 def load_report(path: Path) -> Report:

@@ -24,10 +24,10 @@ both included, from the count.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import cached_property
+from typing import NamedTuple
 
 from gongkai.errors import GongkaiError
 from gongkai.workdays import Calendar, CalendarRangeError, weekday_name
@@ -152,44 +152,58 @@ _TERMINAL_LABELS = {
     EventKind.ABANDONED: "视为放弃申请，不再处理",
 }
 _TAKES_DAYS = {_CQ, _EX}
+_FEE = "fee"  # marks a fee pause; consultation pauses carry their party
+_RUNNING = DeadlineState.RUNNING
+_AWAITING_CORRECTION = DeadlineState.AWAITING_CORRECTION
+_CONSULTING = DeadlineState.CONSULTING
+_AWAITING_FEE = DeadlineState.AWAITING_FEE
+
+
+def _first(item: tuple) -> date:
+    return item[0]
+
+
+_CHANNELS = {c.value for c in Channel}
 _TAKES_CHANNEL = {_R, _CR}
 
 
-@dataclass(frozen=True)
-class Deadline:
-    """What the ledger implies. ``due`` is None while the clock is stopped (awaiting 补正,
-    an open consultation, an unpaid fee)."""
+class Deadline(NamedTuple):
+    """What the ledger implies; immutable, recomputed from the events, never stored.
+
+    ``due`` is None while the clock is stopped (awaiting 补正, an open consultation, an unpaid
+    fee). ``steps`` explains, in Chinese, how the due date was reached.
+    """
 
     due: date | None
     provisional: bool
     state: DeadlineState
     received: date
-    correction_due: date | None = None
-    correction_reply_by: date | None = None
-    fee_pay_by: date | None = None
-    suggestion: str | None = None
-    late: bool | None = None
-    ledger: tuple = field(default=(), repr=False, compare=False)
+    correction_due: date | None = None  # 第三十条: 补正 must be asked for by then
+    correction_reply_by: date | None = None  # the applicant's 补正 period, if the ledger gives one
+    fee_pay_by: date | None = None  # 国办函〔2020〕109号: 20 working days to pay
+    suggestion: str | None = None  # "no_correction" / "no_payment": 视为放弃申请 is possible
+    late: bool | None = None  # replied after the due date
+    ledger: tuple = ()  # (events, calendar, law, today), to explain on demand
 
-    @cached_property
+    @property
     def steps(self) -> list[str]:
-        """How the due date was reached, in Chinese, one line per step."""
+        """How the due date was reached, one Chinese line per step (computed on access)."""
         events, calendar, law, today = self.ledger
-        return _run(events, calendar, law, today, explain=True)[1]
+        return _run(events, calendar, law, today, True)[1]
 
     def to_dict(self) -> dict:
         return {
             "due": self.due.isoformat() if self.due else None,
             "provisional": self.provisional,
             "state": str(self.state),
-            "steps": list(self.steps),
+            "steps": self.steps,
         }
 
 
 def compute(events, calendar: Calendar, *, law: Law = LAW, today: date | None = None) -> Deadline:
     """Derive the deadline from a ledger in date order. ``today`` enables the ``suggestion``
     (``"no_correction"`` / ``"no_payment"``) once the applicant's period has run out."""
-    return _run(tuple(events), calendar, law, today, explain=False)[0]
+    return _run(tuple(events), calendar, law, today, False)[0]
 
 
 def deadline_from_cli(
@@ -235,7 +249,8 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
     extension = fee_open = terminal = None
     consults: list = []  # open consultations: [party, start day]
     pauses: list = []  # closed pauses: (start, end, label, article)
-    _check_channel(first)
+    if first.channel is not None and first.channel not in _CHANNELS:
+        _check_channel(first)
 
     for ev in events[1:]:
         k = ev.kind
@@ -249,7 +264,7 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
             )
         if ev.days is not None and k not in _TAKES_DAYS:
             raise LedgerError(f"事件 {k} 不带天数")
-        if ev.channel is not None:
+        if ev.channel is not None and ev.channel not in _CHANNELS:
             _check_channel(ev)
         if requested is not None and corrected is None and k is not _CR and k not in _TERMINAL:
             raise LedgerError(f"{d.isoformat()} 仍在等待申请人补正，此时不应有事件 {k}")
@@ -258,8 +273,7 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
         elif k is _CE:
             for i, (party, _) in enumerate(consults):
                 if ev.party is None or party == ev.party:
-                    party, began = consults.pop(i)
-                    pauses.append((began, d, _pause_label(party), PARTY_ARTICLES.get(party, "")))
+                    pauses.append((consults.pop(i)[1], d, party))
                     break
             else:
                 raise LedgerError(f"{d.isoformat()} 征求意见结束，但此前没有开始征求意见")
@@ -279,7 +293,7 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
         elif k is _FP:
             if fee_open is None:
                 raise LedgerError(f"{d.isoformat()} 缴纳费用，但此前没有收费通知")
-            pauses.append((fee_open, d, "收费通知至缴费", "国办函〔2020〕109号"))
+            pauses.append((fee_open, d, _FEE))
             fee_open = None
         elif k is _CQ:
             if requested is not None:
@@ -304,26 +318,29 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
     if terminal is not None:
         state = _TERMINAL[terminal.kind]
         for party, began in consults:
-            pauses.append((began, terminal.day, _pause_label(party), PARTY_ARTICLES.get(party, "")))
+            pauses.append((began, terminal.day, party))
         if fee_open is not None:
-            pauses.append((fee_open, terminal.day, "收费通知至缴费", "国办函〔2020〕109号"))
+            pauses.append((fee_open, terminal.day, _FEE))
         stopped = requested is not None and corrected is None
     elif requested is not None and corrected is None:
-        state = DeadlineState.AWAITING_CORRECTION
+        state = _AWAITING_CORRECTION
         stopped = True
     elif consults:
-        state = DeadlineState.CONSULTING
+        state = _CONSULTING
         stopped = True
     elif fee_open is not None:
-        state = DeadlineState.AWAITING_FEE
+        state = _AWAITING_FEE
         stopped = True
     else:
-        state = DeadlineState.RUNNING
+        state = _RUNNING
         stopped = False
 
-    ords = cal.ordinals
-    cal.check_range(received)
-    cal.check_range(prev)
+    ords = cal._ords or cal.ordinals
+    lo, hi = cal.bounds
+    if not lo <= received.toordinal() <= hi:
+        cal.check_range(received)
+    if prev.toordinal() > hi:
+        cal.check_range(prev)
     i0 = bisect_right(ords, start.toordinal())
     n = law.reply_days + (extension.days if extension is not None else 0)
     spans = []  # merged pauses as index ranges [a, b)
@@ -332,7 +349,7 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
         j = i0 + n - 1
         if pauses:
             if len(pauses) > 1:
-                pauses.sort()
+                pauses.sort(key=_first)
             cur_s, cur_e = pauses[0][0], pauses[0][1]
             merged = []
             for p in pauses[1:]:
@@ -357,14 +374,15 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
             raise CalendarRangeError(f"答复期限超出日历范围（至 {cal.last_year} 年）")
         due = date.fromordinal(ords[j])
 
-    correction_due = date.fromordinal(ords[bisect_right(ords, received.toordinal()) + law.correction_notice_days - 1])
+    ir = i0 if start is received else bisect_right(ords, received.toordinal())
+    correction_due = date.fromordinal(ords[ir + law.correction_notice_days - 1])
     reply_by = cal.add_workdays(requested, requested_days) if requested_days else None
     pay_by = cal.add_workdays(fee_open, law.fee_payment_days) if fee_open is not None else None
     suggestion = None
     if today is not None and terminal is None:
-        if state is DeadlineState.AWAITING_CORRECTION and reply_by is not None and today > reply_by:
+        if state is _AWAITING_CORRECTION and reply_by is not None and today > reply_by:
             suggestion = "no_correction"
-        elif state is DeadlineState.AWAITING_FEE and pay_by is not None and today > pay_by:
+        elif state is _AWAITING_FEE and pay_by is not None and today > pay_by:
             suggestion = "no_payment"
     late = terminal.day > due if terminal is not None and due is not None else None
 
@@ -407,8 +425,11 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
             if base < len(ords) and extension.day > date.fromordinal(ords[base]):
                 text += f"；注意：延期决定晚于原答复期限 {date.fromordinal(ords[base]).isoformat()}"
         timeline.append((extension.day, text))
-    for ps, pe, what, article in pauses:
-        cite = f"（第三十三条第二款、{article}）" if article.startswith("第") else f"（{article}）"
+    for ps, pe, party in pauses:
+        if party == _FEE:
+            what, cite = "收费通知至缴费", "（国办函〔2020〕109号）"
+        else:
+            what, cite = _pause_label(party), f"（第三十三条第二款、{PARTY_ARTICLES.get(party, '')}）"
         if due is not None and ps > due:
             timeline.append((ps, f"{what} {ps.isoformat()}至{pe.isoformat()} 开始于答复期限之后，不影响期限"))
             continue
@@ -442,9 +463,10 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
         timeline.append((first_day, f"第1个工作日 {first_day.isoformat()}{_makeup_note(cal, first_day)}"))
         for a, b, name in cal.holiday_runs(date.fromordinal(start.toordinal() + 1), due):
             timeline.append((a, f"{a.isoformat()}至{b.isoformat()} {name}假期不计"))
+        paused = [(date.fromordinal(ords[a]), date.fromordinal(ords[b - 1])) for a, b in spans]
         for o in range(start.toordinal() + 1, due.toordinal() + 1):
             d = date.fromordinal(o)
-            if d != first_day and cal.is_makeup_workday(d):
+            if d != first_day and cal.is_makeup_workday(d) and not any(a <= d <= b for a, b in paused):
                 timeline.append((d, f"{d.isoformat()}{_makeup_note(cal, d)}，计入"))
         if n > 1:
             timeline.append((due, f"第{n}个工作日 {due.isoformat()}"))

@@ -81,31 +81,53 @@ def _classify(text: str) -> _Cell:
     return _Cell(text, n, n is None and is_null(text))
 
 
-def _split_row(cells: list[str], exact: bool) -> tuple[list[str], list[_Cell]]:
-    """Label cells (leading text, a unit column included) and value cells of one grid row.
+def _first_number(cells: list[_Cell]) -> int | None:
+    for i, c in enumerate(cells):
+        if c.number is not None:
+            return i
+    return None
 
-    In an exact grid a blank cell after the label is a blank value; in a text copy blank
-    cells are separator artefacts (merged label area, trailing pipes) and are dropped at
-    both ends of the values.
+
+def _value_start(rows: list[list[_Cell]]) -> int | None:
+    """Where the values begin in an exact grid: the column most rows' first number sits in."""
+    starts = Counter(i for r in rows if (i := _first_number(r)) is not None)
+    return starts.most_common(1)[0][0] if starts else None
+
+
+def _split_row(cells: list[_Cell], exact: bool, value_start: int | None) -> tuple[list[str], list[_Cell]]:
+    """Label cells (leading text, a unit column such as 件/万元 included) and value cells.
+
+    In an exact grid a blank cell in the value columns is a blank value; in a text copy
+    blank cells are separator artefacts (merged label area, trailing pipes) and are dropped
+    at both ends of the values.
     """
-    classified = [_classify(c) for c in cells]
-    labels: list[str] = []
-    i = 0
-    while i < len(classified):
-        c = classified[i]
-        blank = not c.text.strip()
-        if c.number is not None or (c.null and not blank) or (blank and exact and labels):
-            break
-        if not blank:
-            labels.append(c.text.strip())
-        i += 1
-    values = classified[i:]
+    first = _first_number(cells)
+    if exact and value_start is not None and (first is None or first >= value_start):
+        cut = min(value_start, len(cells))
+        while cut > 0 and cells[cut - 1].null and cells[cut - 1].text.strip():
+            cut -= 1  # a null marker (/, —) in the first value column(s)
+    else:
+        cut = 0
+        while cut < len(cells):
+            c = cells[cut]
+            if c.number is not None or (c.null and c.text.strip()):
+                break
+            cut += 1
+    labels = [c.text.strip() for c in cells[:cut] if c.text.strip()]
+    values = cells[cut:]
     if not exact:
         while values and not values[0].text.strip():
             values.pop(0)
-    while values and not values[-1].text.strip():
-        values.pop()
+        while values and not values[-1].text.strip():
+            values.pop()
     return labels, values
+
+
+def _fit(values: list[_Cell], n: int, exact: bool) -> list[_Cell]:
+    """An exact grid's row may be wider than the block: extra blank cells are layout."""
+    if exact and len(values) > n and not any(c.text.strip() for c in values[n:]):
+        return values[:n]
+    return values
 
 
 # ------------------------------------------------------------------ the mapper
@@ -281,17 +303,30 @@ _T4_CONTEXT = ("行政复议", "行政诉讼", "结果维持")
 def _map_grid(grid: Grid, ctx: _Ctx, idx: _Index) -> None:
     headers: list[str] = []
     t4 = ctx.fmt.table("t4")
-    for i, raw in enumerate(grid.rows):
-        labels, values = _split_row(raw, grid.exact)
+    rows = [
+        [_classify(c) for j, c in enumerate(raw) if (i, j) not in grid.copies] for i, raw in enumerate(grid.rows)
+    ]
+    value_start = _value_start(rows) if grid.exact else None
+    pending: list[str] = []  # labels of a row without values: maybe the first half of a broken label
+    for i, cells in enumerate(rows):
+        labels, values = _split_row(cells, grid.exact, value_start)
         where = grid.place(i)
         numbers = [v for v in values if v.number is not None]
-        if not values or (not numbers and not labels):
-            headers.extend(c for c in raw if c.strip())
+        stray_text = any(not v.is_value for v in values)
+        if not values or (not numbers and (stray_text or not any(v.text.strip() for v in values))):
+            headers.extend(c.text for c in cells if c.text.strip())
+            pending = [c.text.strip() for c in cells if c.text.strip()]
             continue
         target, fuzzy = _match(labels, idx, ctx) if labels else (None, False)
+        if (target is None or fuzzy) and pending and labels:
+            joined = [*pending[:-1], pending[-1] + labels[0], *labels[1:]]
+            target2, fuzzy2 = _match(joined, idx, ctx)
+            if target2 is not None and not fuzzy2:
+                target, fuzzy, labels = target2, False, joined
+        pending = []
         t4_context = any(normalise_label(m) in normalise_label("".join(headers)) for m in _T4_CONTEXT)
-        if target is None and t4 is not None and t4_context and len(values) >= 10:
-            _place_t4(ctx, t4, values, where)
+        if target is None and t4 is not None and t4_context and len(numbers) >= 10:
+            _place_t4(ctx, t4, _fit(values, 15, grid.exact), where)
             continue
         if target is None:
             if numbers:
@@ -318,7 +353,8 @@ def _map_grid(grid: Grid, ctx: _Ctx, idx: _Index) -> None:
                     where,
                 )
             )
-        _place(ctx, target, values, labels, headers, where)
+        n = len(target.block.row_cols(target.row))
+        _place(ctx, target, _fit(values, n, grid.exact), labels, headers, where)
 
 
 def _place_t4(ctx: _Ctx, t4: Table, values: list[_Cell], where: str) -> None:

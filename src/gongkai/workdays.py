@@ -250,6 +250,7 @@ class Calendar:
         self._ords: list[int] | None = None
         self._lo = date(FIRST_YEAR, 1, 1).toordinal()
         self._hi = date(LAST_YEAR, 12, 31).toordinal()
+        self.bounds = (self._lo, self._hi)
 
     # plain questions
 

@@ -112,8 +112,11 @@ def read_html(data: bytes, source: str = "", charset: str | None = None) -> Docu
         body = root
     scores = text_scores(body)
     total = scores.get(body, 0)
+    in_tables = {el for table in body.iter("table") if is_data_table(table) for el in table.iter()}
     for el in elements:
-        if looks_like_noise(el) and scores.get(el, 0) < PROTECTED_SHARE * total and el is not body:
+        if el is body or el in in_tables or scores.get(el, 0) >= PROTECTED_SHARE * total:
+            continue
+        if looks_like_noise(el):
             el.drop_tree()
     scores = text_scores(body)
     container = choose_container(body, scores)
@@ -383,12 +386,13 @@ class Walker:
                         self.flush()
             return
         self.tables += 1
-        rows, numbers = expand_table(el)
+        rows, copies = expand_table(el)
         grid = Grid(rows=[], exact=True)
-        for row, number in zip(rows, numbers, strict=True):
+        for i, row in enumerate(rows):
             if any(row):
+                grid.copies.update((len(grid.rows), c) for r, c in copies if r == i)
                 grid.rows.append(row)
-                grid.where.append(f"第{self.tables}个表格第{number}行")
+                grid.where.append(f"第{self.tables}个表格第{i + 1}行")
         if grid.rows:
             self.blocks.append(grid)
 
@@ -426,10 +430,12 @@ def span(value: str | None, zero: int, cap: int) -> int:
     return max(1, min(zero if n == 0 else n, cap))
 
 
-def expand_table(table: etree._Element) -> tuple[list[list[str]], list[int]]:
-    """Rectangular rows with merged cells repeated, and each row's number in the source."""
+def expand_table(table: etree._Element) -> tuple[list[list[str]], set[tuple[int, int]]]:
+    """Rectangular rows with merged cells repeated, and the positions repeating a colspan to their left."""
     rows: list[dict[int, str]] = []
+    copies: set[tuple[int, int]] = set()
     for section in table_sections(table):
+        top = len(rows)
         taken: list[dict[int, str]] = [{} for _ in section]
         for r, tr in enumerate(section):
             c = 0
@@ -443,8 +449,10 @@ def expand_table(table: etree._Element) -> tuple[list[list[str]], list[int]]:
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         taken[r + dr][c + dc] = text
+                        if dc:
+                            copies.add((top + r + dr, c + dc))
                 c += colspan
         rows.extend(taken)
     width = max((max(row) + 1 for row in rows if row), default=0)
     grid = [[row.get(c, "") for c in range(width)] for row in rows]
-    return grid, list(range(1, len(grid) + 1))
+    return grid, copies

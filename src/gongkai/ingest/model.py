@@ -29,6 +29,7 @@ class Grid:
     exact: bool = True
     where: list[str] = field(default_factory=list)  # place of each row, for messages
     uncertain: set[tuple[int, int]] = field(default_factory=set)  # (row, col) read with low confidence
+    copies: set[tuple[int, int]] = field(default_factory=set)  # (row, col) repeating a colspan to its left
 
     def place(self, i: int) -> str:
         return self.where[i] if i < len(self.where) else f"表格第{i + 1}行"

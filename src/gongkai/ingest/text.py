@@ -23,7 +23,7 @@ _SENTENCE_END = ("。", "；", ";", "！", "？")
 
 def _cells(line: str) -> tuple[list[str], bool] | None:
     """The cells of a table row and whether they come from a Markdown pipe table."""
-    stripped = line.strip()
+    stripped = line.strip().replace("｜", "|")
     if "|" in stripped:
         markdown = stripped.startswith("|")
         parts = stripped.split("|")

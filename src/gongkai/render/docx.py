@@ -28,6 +28,7 @@ def render(report: Report) -> bytes:
     _styles(doc)
     for kind, item in document(report):
         if kind == "title":
+            doc.core_properties.title = str(item)
             doc.add_paragraph(str(item), style="Title")
         elif kind == "h2":
             doc.add_paragraph(str(item), style="Heading 1")
@@ -35,7 +36,6 @@ def render(report: Report) -> bytes:
             doc.add_paragraph(str(item), style="Normal")
         else:
             table(doc, item)
-    doc.core_properties.title = next(str(i) for k, i in document(report) if k == "title")
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -65,7 +65,11 @@ def table(doc, layout: TableLayout) -> None:
     margins = t._tbl.tblPr.makeelement(qn("w:tblCellMar"), {})
     for side in ("left", "right"):
         margins.append(margins.makeelement(qn(f"w:{side}"), {qn("w:w"): "57", qn("w:type"): "dxa"}))
-    t._tbl.tblPr.append(margins)
+    look = t._tbl.tblPr.find(qn("w:tblLook"))  # schema order: tblCellMar comes before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        t._tbl.tblPr.append(margins)
     for r in range(min(_header_rows(layout), layout.n_rows)):
         tr_pr = t.rows[r]._tr.get_or_add_trPr()
         tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
@@ -112,6 +116,7 @@ def _styles(doc) -> None:
     heading.paragraph_format.space_after = Pt(8)
 
     cell = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    cell.style_id = "TableText"
     cell.base_style = normal
     _font(cell, "仿宋", 10.5)
     cell.paragraph_format.first_line_indent = Pt(0)

@@ -110,8 +110,7 @@ def _present(report: Report, table: Table, block: Block) -> list[Row]:
     return [
         row
         for row in block.rows
-        if not row.optional
-        or any(report.cells.get(table.cell_id(row, col)) is not None for col in block.row_cols(row))
+        if not row.optional or any(report.cells.get(table.cell_id(row, col)) is not None for col in block.row_cols(row))
     ]
 
 

@@ -38,7 +38,7 @@ def render(report: Report) -> bytes:
     _list(info, ("项目", "内容"), rows, fmt, widths=(12, 60))
 
     for layout in tables(report):
-        table(book.add_worksheet(sheet_name(layout)), layout, fmt)
+        table(book.add_worksheet(sheet_name(layout)), layout, fmt, report.spec.unit_required)
 
     headings = report.spec.sections
     text_rows = [
@@ -56,11 +56,13 @@ def render(report: Report) -> bytes:
     return out.getvalue()
 
 
-def table(sheet, layout: TableLayout, fmt: _Formats) -> None:
+def table(sheet, layout: TableLayout, fmt: _Formats, in_wan: frozenset[str] = frozenset()) -> None:
     sheet.merge_range(0, 0, 0, max(layout.n_cols - 1, 1), layout.title, fmt.title)
-    widths = [8.0] * layout.n_cols
+    widths = [12.0] * layout.n_cols
     for c in layout.cells:
         style = {"head": fmt.head, "title": fmt.label, "label": fmt.label}.get(c.kind, fmt.value)
+        if c.cell_id in in_wan:
+            style = fmt.money
         data = _number(c.value) if c.cell_id and c.value is not None else c.text
         r, k = TABLE_TOP + c.row, c.col
         if c.rowspan > 1 or c.colspan > 1:
@@ -95,4 +97,5 @@ class _Formats:
         self.head = book.add_format(cell | {"align": "center"})
         self.label = book.add_format(cell | {"align": "left"})
         self.value = book.add_format(cell | {"align": "center"})
+        self.money = book.add_format(cell | {"align": "center", "num_format": 'General"万元"'})
         self.text = book.add_format(base | {"text_wrap": True, "valign": "top"})

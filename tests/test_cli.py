@@ -1,0 +1,151 @@
+"""The command line, in-process: exit codes, output, and bad input without tracebacks."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from gongkai.cli import app
+
+from .conftest import SEEDS
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_parse_cells_single_file_is_the_spec_json():
+    result = invoke("parse", SEEDS / "000_5ac34f26426a2d27.txt", "--cells")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    assert d["format"] == "gb2019" and d["year"] == 2020 and d["agency"] == "咸宁市司法局"
+    assert d["cells"]["t2.procurement.amount_wan"] == 216.35
+    assert d["cells"]["t3.unable.not_held.natural"] is None
+    assert set(d["sections"]) == {"s1", "s2", "s3", "s4", "s5", "s6"}
+    assert d["issues"][0]["code"] == "row-width"
+
+
+def test_parse_cells_many_files_one_line_each():
+    files = sorted(SEEDS.glob("*.txt"))
+    result = invoke("parse", *files, "--cells")
+    assert result.exit_code == 0
+    lines = [json.loads(x) for x in result.stdout.splitlines() if x.strip()]
+    assert [d["file"] for d in lines] == [str(f) for f in files]
+    assert [d["format"] for d in lines] == ["gb2019", "gb2019", "gb2019", "gb2019", "legacy"]
+
+
+def test_check_exit_codes():
+    ok = invoke("check", SEEDS / "000_5ac34f26426a2d27.txt")
+    assert ok.exit_code == 0  # a warning only
+    assert "row-width" in ok.stdout
+    bad = invoke("check", SEEDS / "002_8b31c2dd8fc8d049.txt")
+    assert bad.exit_code == 1
+    assert "missing-table" in bad.stdout
+
+
+def test_check_json():
+    result = invoke("check", SEEDS / "003_39116a97556fef52.txt", "--json")
+    d = json.loads(result.stdout)
+    assert sum(i["code"] == "row-width" for i in d["issues"]) == 8
+
+
+def test_check_a_json_report_runs_the_checks(tmp_path):
+    result = invoke("parse", SEEDS / "004_482dbf59b3589eb0.txt", "--cells")
+    d = json.loads(result.stdout)
+    d["cells"]["legacy.apply.received"] = 5
+    d["issues"] = []
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    result = invoke("check", path)
+    assert result.exit_code == 1
+    assert "legacy-sum" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "文件是空的"),
+        (b"\x00\x01\x02binary\x00", "二进制文件"),
+        (b"%PDF-1.4\n%...", "PDF"),
+        (b"PK\x03\x04....", "Word"),
+        ("随便写的一段话，与年报无关。".encode(), "没有找到政府信息公开工作年度报告的内容"),
+        (b"abc\xff\xff\xff" * 10, "无法识别文件编码"),
+    ],
+)
+def test_bad_inputs_get_a_chinese_message(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    for command in ("parse", "check"):
+        result = invoke(command, path)
+        assert result.exit_code == 2
+        assert message in result.stderr
+        assert str(path) in result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_missing_file_and_directory(tmp_path):
+    assert "文件不存在" in invoke("check", tmp_path / "nope.txt").stderr
+    assert "目录" in invoke("check", tmp_path).stderr
+
+
+def test_huge_file_is_refused(tmp_path, monkeypatch):
+    import gongkai.ingest as ingest
+
+    monkeypatch.setattr(ingest, "MAX_BYTES", 1000)
+    path = tmp_path / "big.txt"
+    path.write_text("一、总体情况\n" + "很长" * 1000, encoding="utf-8")
+    result = invoke("parse", path)
+    assert result.exit_code == 2
+    assert "文件过大" in result.stderr
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    result = invoke("parse", bad, SEEDS / "001_1091e914623cb50c.txt")
+    assert result.exit_code == 2
+    assert "荆门司法局" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["md", "html", "docx", "xlsx", "json"])
+def test_render_every_output(tmp_path, kind):
+    out = tmp_path / f"r.{kind}"
+    result = invoke("render", SEEDS / "001_1091e914623cb50c.txt", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 100
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_render_unknown_format_writes_nothing(tmp_path):
+    out = tmp_path / "r.pdf"
+    result = invoke("render", SEEDS / "001_1091e914623cb50c.txt", "-o", out)
+    assert result.exit_code == 2
+    assert "不支持的输出格式" in result.stderr
+    assert not out.exists()
+
+
+def test_render_bad_json(tmp_path):
+    src = tmp_path / "r.json"
+    src.write_text('{"format": "gb2021", "cells": {', encoding="utf-8")
+    result = invoke("render", src, "-o", tmp_path / "o.md")
+    assert result.exit_code == 2
+    assert "JSON 格式错误" in result.stderr and "第1行" in result.stderr
+    src.write_text('{"format": "gb2030"}', encoding="utf-8")
+    assert "未知的报告格式" in invoke("render", src, "-o", tmp_path / "o.md").stderr
+    src.write_text('{"format": "gb2021", "cells": {"t3.new.total": "三"}}', encoding="utf-8")
+    assert "不是数字" in invoke("render", src, "-o", tmp_path / "o.md").stderr
+
+
+def test_main_catches_unexpected_errors(monkeypatch, capsys):
+    import gongkai.cli as cli
+
+    def boom():
+        raise RuntimeError("意外")
+
+    monkeypatch.setattr(cli, "app", boom)
+    with pytest.raises(SystemExit) as e:
+        cli.main()
+    assert e.value.code == 70
+    assert "内部错误" in capsys.readouterr().err
