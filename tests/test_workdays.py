@@ -152,9 +152,18 @@ def test_previous_december_allowed_for_new_year_holiday(tmp_path):
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        ("2030.toml", 'year = 2030\nholidays = ["2030-01-01"', ["TOML 格式错误", "第2行"]),
-        ("2030.toml", 'year = 2030\nholidays = ["2030-02-30"]\n', ["“2030-02-30”不是有效日期", "第2行", "holidays 第1项"]),
-        ("2030.toml", 'year = 2030\nholidays = ["2030-01-01",\n  "2031-01-01"]\n', ["2031-01-01 不在 2030 年内", "第3行"]),
+        ("2030.toml", 'year = 2030\nholidays = ["2030-01-01"', ["文件末尾", "TOML 格式错误"]),
+        ("2030.toml", 'year = 2030\nholidays = ["2030-01-01"]\nsource = \n', ["第3行第10列", "TOML 格式错误"]),
+        (
+            "2030.toml",
+            'year = 2030\nholidays = ["2030-02-30"]\n',
+            ["“2030-02-30”不是有效日期", "第2行", "holidays 第1项"],
+        ),
+        (
+            "2030.toml",
+            'year = 2030\nholidays = ["2030-01-01",\n  "2031-01-01"]\n',
+            ["2031-01-01 不在 2030 年内", "第3行"],
+        ),
         (
             "2030.toml",
             'year = 2030\nholidays = ["2030-10-01..2030-10-07"]\nworkdays = ["2030-10-05"]\n',

@@ -60,21 +60,26 @@ def _scope(report: Report, rule: Sum, cell: str) -> str:
     return f"“{fmt.label_of(cell)}”"
 
 
+def _side(report: Report, terms: tuple[object, ...]) -> tuple[list[str], list[Value]]:
+    if all(isinstance(t, str) for t in terms):  # the common case, kept cheap
+        return list(terms), [report.cells.get(t) for t in terms]
+    ids: list[str] = []
+    vals: list[Value] = []
+    for t in terms:
+        i, v = _term(report, t)
+        ids += i
+        vals += v
+    return ids, vals
+
+
 def arithmetic(report: Report) -> Iterable[Issue]:
     for rule in report.spec.rules:
-        left_ids, left_vals, right_ids, right_vals = [], [], [], []
-        for t in rule.left:
-            i, v = _term(report, t)
-            left_ids += i
-            left_vals += v
-        for t in rule.right:
-            i, v = _term(report, t)
-            right_ids += i
-            right_vals += v
+        left_ids, left_vals = _side(report, rule.left)
+        right_ids, right_vals = _side(report, rule.right)
         if all(v is None for v in left_vals) or all(v is None for v in right_vals):
             continue  # the table is absent or its row unreadable: nothing to compare
-        lsum = sum((v or 0 for v in left_vals), 0)
-        rsum = sum((v or 0 for v in right_vals), 0)
+        lsum = sum(v for v in left_vals if v is not None)
+        rsum = sum(v for v in right_vals if v is not None)
         if lsum == rsum:
             continue
         blanks = [c for c, v in zip(left_ids + right_ids, left_vals + right_vals, strict=True) if v is None]
@@ -90,12 +95,7 @@ def arithmetic(report: Report) -> Iterable[Issue]:
 
 def values(report: Report) -> Iterable[Issue]:
     fmt: Format = report.spec
-    allowed = {
-        cid
-        for f in FORMATS.values()  # a mixed report may carry the other format's table 二
-        for cid, _t, _b, row, col in f.cells(optional=True)
-        if col.key in row.negative_ok
-    }
+    allowed = _NEGATIVE_OK  # a mixed report may carry the other format's table 二
     for cid, v in report.cells.items():
         if v is None:
             continue
@@ -103,6 +103,9 @@ def values(report: Report) -> Iterable[Issue]:
             yield Issue("negative", "error", cid, f"{_label(fmt, cid)}：数量不能为负数（{v}）", (cid,))
         if isinstance(v, Decimal) and v != v.to_integral_value() and cid not in fmt.money:
             yield Issue("not-integer", "warning", cid, f"{_label(fmt, cid)}：件数应为整数（{v}）", (cid,))
+
+
+_NEGATIVE_OK = frozenset().union(*(f.negative_ok for f in FORMATS.values()))
 
 
 def _label(fmt: Format, cid: str) -> str:

@@ -67,7 +67,9 @@ def _parse_channel(text: str | None) -> str | None:
 
 
 def deadline(
-    received: Annotated[str, typer.Option("--received", help="收到申请之日（第三十一条），YYYY-MM-DD", show_default=False)],
+    received: Annotated[
+        str, typer.Option("--received", help="收到申请之日（第三十一条），YYYY-MM-DD", show_default=False)
+    ],
     extension: Annotated[
         int | None, typer.Option("--extension", help="经负责人同意延长的工作日数（最多20，第三十三条）")
     ] = None,

@@ -106,6 +106,7 @@ class Party(StrEnum):
     AGENCY = "agency"  # 第三十四条
 
 
+_PARTIES = {p.value for p in Party}
 PARTY_LABELS = {None: "征求意见", Party.THIRD_PARTY: "征求第三方意见", Party.AGENCY: "征求其他机关意见"}
 PARTY_ARTICLES = {None: "第三十二条、第三十四条", Party.THIRD_PARTY: "第三十二条", Party.AGENCY: "第三十四条"}
 
@@ -131,6 +132,16 @@ class Event:
     days: int | None = None
     channel: str | None = None
     party: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, EventKind):
+            try:
+                object.__setattr__(self, "kind", EventKind(self.kind))
+            except ValueError:
+                known = "、".join(k.value for k in EventKind)
+                raise LedgerError(f"未知的事件类型 {self.kind!r}，应为 {known} 之一") from None
+        if self.party is not None and self.party not in _PARTIES:
+            raise LedgerError(f"未知的征求对象 {self.party!r}，应为 third_party（第三方）或 agency（其他机关）")
 
 
 _R = EventKind.RECEIVED
@@ -311,6 +322,8 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
             corrected = start = d
         elif k in _TERMINAL:
             terminal = ev
+        elif k is _R:
+            raise LedgerError(f"{d.isoformat()} 重复的“收到申请”事件：一份台账只能有一次收到")
         else:
             raise LedgerError(f"未知的事件类型：{k!r}")
 
@@ -348,19 +361,8 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
     if not stopped:
         j = i0 + n - 1
         if pauses:
-            if len(pauses) > 1:
-                pauses.sort(key=_first)
-            cur_s, cur_e = pauses[0][0], pauses[0][1]
-            merged = []
-            for p in pauses[1:]:
-                if p[0] <= cur_e:
-                    if p[1] > cur_e:
-                        cur_e = p[1]
-                else:
-                    merged.append((cur_s, cur_e))
-                    cur_s, cur_e = p[0], p[1]
-            merged.append((cur_s, cur_e))
-            for ps, pe in merged:
+            merged = pauses if len(pauses) == 1 else _merge(pauses)
+            for ps, pe, _ in merged:
                 a = bisect_left(ords, ps.toordinal())
                 if a < i0:
                     a = i0
@@ -374,8 +376,8 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
             raise CalendarRangeError(f"答复期限超出日历范围（至 {cal.last_year} 年）")
         due = date.fromordinal(ords[j])
 
-    ir = i0 if start is received else bisect_right(ords, received.toordinal())
-    correction_due = date.fromordinal(ords[ir + law.correction_notice_days - 1])
+    ir = (i0 if start is received else bisect_right(ords, received.toordinal())) + law.correction_notice_days - 1
+    correction_due = date.fromordinal(ords[ir]) if ir < len(ords) else None
     reply_by = cal.add_workdays(requested, requested_days) if requested_days else None
     pay_by = cal.add_workdays(fee_open, law.fee_payment_days) if fee_open is not None else None
     suggestion = None
@@ -402,13 +404,16 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
     label = f"（{CHANNEL_LABELS[Channel(first.channel)]}）" if first.channel else ""
     steps.append(f"{received.isoformat()} 收到{label}；收到当日不计")
     if requested is not None:
-        steps.append(
-            f"补正告知期限：收到后第{law.correction_notice_days}个工作日 {correction_due.isoformat()}（第三十条）"
-        )
-        note = "" if requested <= correction_due else f"；注意：晚于第三十条规定的{law.correction_notice_days}个工作日"
+        note = ""
+        if correction_due is not None:
+            steps.append(
+                f"补正告知期限：收到后第{law.correction_notice_days}个工作日 {correction_due.isoformat()}（第三十条）"
+            )
+            if requested > correction_due:
+                note = f"；注意：晚于第三十条规定的{law.correction_notice_days}个工作日"
         steps.append(f"{requested.isoformat()} 一次性告知申请人补正{note}")
         if reply_by is not None:
-            steps.append(f"补正期限{requested_days}个工作日，申请人应于 {reply_by.isoformat()} 前补正")
+            steps.append(f"补正期限{requested_days}个工作日，至 {reply_by.isoformat()}")
         if corrected is not None:
             cr = next(e for e in events if e.kind is _CR)
             label = f"（{CHANNEL_LABELS[Channel(cr.channel)]}）" if cr.channel else ""
@@ -441,7 +446,7 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
             (
                 began,
                 f"{began.isoformat()} 起{_pause_label(party)}，答复期限暂停；被征求方应在{law.consultation_days}"
-                f"个工作日内（{reply.isoformat()} 前）提出意见（{PARTY_ARTICLES.get(party, '')}）",
+                f"个工作日内（至 {reply.isoformat()}）提出意见（{PARTY_ARTICLES.get(party, '')}）",
             )
         )
     if fee_open is not None and terminal is None:
@@ -449,7 +454,7 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
             (
                 fee_open,
                 f"{fee_open.isoformat()} 发出收费通知，答复期限暂停；申请人应在{law.fee_payment_days}个工作日内"
-                f"（{pay_by.isoformat()} 前）缴费，逾期视为放弃申请（国办函〔2020〕109号）",
+                f"（至 {pay_by.isoformat()}）缴费，逾期视为放弃申请（国办函〔2020〕109号）",
             )
         )
         if suggestion == "no_payment":
@@ -472,18 +477,34 @@ def _run(events: tuple, cal: Calendar, law: Law, today: date | None, explain: bo
             timeline.append((due, f"第{n}个工作日 {due.isoformat()}"))
     timeline.sort(key=lambda item: item[0])
     steps.extend(text for _, text in timeline)
+    if due is not None:
+        steps.append(f"答复期限 {due.isoformat()}")
     if terminal is not None:
         done = f"{terminal.day.isoformat()} {_TERMINAL_LABELS[terminal.kind]}"
         if late:
             done += "，已超过答复期限"
         steps.append(done)
-    if due is not None:
-        steps.append(f"答复期限 {due.isoformat()}")
     missing = cal.provisional_years(received, last)
     if missing:
         shown = "、".join(str(y) for y in missing)
         steps.append(f"注意：{shown}年尚无节假日安排数据，按周一至周五计算，结果为暂定")
     return deadline, steps
+
+
+def _merge(pauses: list) -> list:
+    """Overlapping pauses count once: their union, as (start, end, None) in date order."""
+    pauses.sort(key=_first)
+    merged = []
+    cur_s, cur_e = pauses[0][0], pauses[0][1]
+    for p in pauses[1:]:
+        if p[0] <= cur_e:
+            if p[1] > cur_e:
+                cur_e = p[1]
+        else:
+            merged.append((cur_s, cur_e, None))
+            cur_s, cur_e = p[0], p[1]
+    merged.append((cur_s, cur_e, None))
+    return merged
 
 
 def _index_after(j: int, spans: list) -> int:

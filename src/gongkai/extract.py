@@ -10,8 +10,9 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from .formats import FORMATS, GB2019, GB2021, LEGACY, Block, Format, Row, Table, for_year, normalise_label
+from .formats import FORMATS, GB2019, GB2021, LEGACY, Block, Column, Format, Row, Table, for_year, normalise_label
 from .ingest.model import Document, Grid, Paragraph
 from .report import SECTION_KEYS, Issue, Report, Value
 from .values import Number, is_null, parse_number, to_wan
@@ -25,6 +26,9 @@ class _Target:
     table: Table
     block: Block
     row: Row
+    cols: tuple[Column, ...]
+    ids: tuple[str, ...]  # the row's cell ids, in column order
+    key: str  # t3.denied.state_secret
 
 
 @dataclass
@@ -48,7 +52,9 @@ def _index(tables: tuple[Table, ...]) -> _Index:
             continue
         for block in table.blocks:
             for row in block.rows:
-                t = _Target(len(targets), table, block, row)
+                cols = block.row_cols(row)
+                ids = tuple(table.cell_id(row, c) for c in cols)
+                t = _Target(len(targets), table, block, row, cols, ids, f"{table.key}.{row.key}")
                 targets.append(t)
                 for a in {normalise_label(x) for x in (row.label, *row.aliases)}:
                     if a:
@@ -62,7 +68,7 @@ def _index(tables: tuple[Table, ...]) -> _Index:
 # ------------------------------------------------------------------ row cells
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Cell:
     text: str
     number: Number | None
@@ -76,6 +82,7 @@ class _Cell:
 _UNITS = {"元", "万元", "件", "条", "个", "项", "次", "人", "人次", "篇"}
 
 
+@lru_cache(maxsize=65536)
 def _classify(text: str) -> _Cell:
     n = parse_number(text)
     return _Cell(text, n, n is None and is_null(text))
@@ -183,7 +190,7 @@ def detect_format(doc: Document, year: int | None) -> tuple[Format, Table | None
     return fmt, other_t2
 
 
-def _match(labels: list[str], idx: _Index, ctx: _Ctx) -> tuple[_Target | None, bool]:
+def _match(labels: list[str], idx: _Index, ctx: _Ctx, fuzzy: bool = True) -> tuple[_Target | None, bool]:
     """The row a label belongs to, and whether it was matched only approximately."""
     norms = [normalise_label(x) for x in labels]
     norms = [n for n in norms if n]
@@ -192,7 +199,7 @@ def _match(labels: list[str], idx: _Index, ctx: _Ctx) -> tuple[_Target | None, b
 
     def pick(cands: list[_Target]) -> _Target:
         after = [c for c in cands if c.order > ctx.last_order]
-        unfilled = [c for c in cands if _row_key(c) not in ctx.filled]
+        unfilled = [c for c in cands if c.key not in ctx.filled]
         return (after or unfilled or cands)[0]
 
     for n in reversed(norms):
@@ -204,20 +211,20 @@ def _match(labels: list[str], idx: _Index, ctx: _Ctx) -> tuple[_Target | None, b
             return pick(idx.by_alias[a]), False
     best, best_ratio = None, 0.0
     last = norms[-1]
-    if len(last) >= 4:
+    if fuzzy and len(last) >= 4:
+        matcher = difflib.SequenceMatcher(None, b=last)
         for a, t in idx.aliases:
             if len(a) < 4:
                 continue
-            r = difflib.SequenceMatcher(None, last, a).ratio()
+            matcher.set_seq1(a)
+            if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+                continue
+            r = matcher.ratio()
             if r > best_ratio:
                 best, best_ratio = t, r
     if best is not None and best_ratio >= 0.8:
         return best, True
     return None, False
-
-
-def _row_key(t: _Target) -> str:
-    return f"{t.table.key}.{t.row.key}"
 
 
 def _row_title(row: Row) -> str:
@@ -240,10 +247,8 @@ def _unit_hint(labels: list[str], headers: list[str], col_label: str) -> str:
 
 
 def _place(ctx: _Ctx, target: _Target, values: list[_Cell], labels: list[str], headers: list[str], where: str):
-    table, block, row = target.table, target.block, target.row
-    cols = block.row_cols(row)
-    ids = [table.cell_id(row, c) for c in cols]
-    rk = _row_key(target)
+    table, row, cols, ids = target.table, target.row, target.cols, target.ids
+    rk = target.key
     if rk in ctx.filled:
         ctx.report.issues.append(
             Issue(
@@ -300,9 +305,15 @@ def _value(ctx: _Ctx, cid: str, col_label: str, cell: _Cell, labels, headers, wh
 _T4_CONTEXT = ("行政复议", "行政诉讼", "结果维持")
 
 
+def _is_t4_header(cells: list[_Cell]) -> bool:
+    text = normalise_label("".join(c.text for c in cells))
+    return any(m in text for m in _T4_CONTEXT)
+
+
 def _map_grid(grid: Grid, ctx: _Ctx, idx: _Index) -> None:
     headers: list[str] = []
     t4 = ctx.fmt.table("t4")
+    t4_context = False
     rows = [
         [_classify(c) for j, c in enumerate(raw) if (i, j) not in grid.copies] for i, raw in enumerate(grid.rows)
     ]
@@ -315,16 +326,16 @@ def _map_grid(grid: Grid, ctx: _Ctx, idx: _Index) -> None:
         stray_text = any(not v.is_value for v in values)
         if not values or (not numbers and (stray_text or not any(v.text.strip() for v in values))):
             headers.extend(c.text for c in cells if c.text.strip())
+            t4_context = t4_context or _is_t4_header(cells)
             pending = [c.text.strip() for c in cells if c.text.strip()]
             continue
-        target, fuzzy = _match(labels, idx, ctx) if labels else (None, False)
+        target, fuzzy = _match(labels, idx, ctx, fuzzy=bool(numbers)) if labels else (None, False)
         if (target is None or fuzzy) and pending and labels:
             joined = [*pending[:-1], pending[-1] + labels[0], *labels[1:]]
             target2, fuzzy2 = _match(joined, idx, ctx)
             if target2 is not None and not fuzzy2:
                 target, fuzzy, labels = target2, False, joined
         pending = []
-        t4_context = any(normalise_label(m) in normalise_label("".join(headers)) for m in _T4_CONTEXT)
         if target is None and t4 is not None and t4_context and len(numbers) >= 10:
             _place_t4(ctx, t4, _fit(values, 15, grid.exact), where)
             continue
@@ -341,6 +352,7 @@ def _map_grid(grid: Grid, ctx: _Ctx, idx: _Index) -> None:
                     )
                 )
             headers.extend(labels)
+            t4_context = t4_context or _is_t4_header([_classify(x) for x in labels])
             continue
         if fuzzy:
             ctx.report.issues.append(
@@ -353,7 +365,7 @@ def _map_grid(grid: Grid, ctx: _Ctx, idx: _Index) -> None:
                     where,
                 )
             )
-        n = len(target.block.row_cols(target.row))
+        n = len(target.cols)
         _place(ctx, target, _fit(values, n, grid.exact), labels, headers, where)
 
 
@@ -501,7 +513,7 @@ def _section_of(heading: str) -> str | None:
 
 
 def _is_section_heading(p: Paragraph) -> bool:
-    s = _clean_line(p.text)
+    s = _clean_line(p.text[:60])
     return bool(_SECTION_HEADING.match(s)) and len(s) <= 40 and not s.endswith(("。", "；"))
 
 
@@ -515,7 +527,7 @@ def split_sections(paras: list[Paragraph]) -> tuple[dict[str, str], str]:
     preamble: list[str] = []
     current: str | None = None
     for p in paras:
-        text = _clean_line(p.text)
+        text = p.text.strip()  # kept as written: full-width punctuation is the author's
         if not text:
             continue
         if _is_section_heading(p):

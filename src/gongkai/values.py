@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # What a report writes for "nothing here": blank, slash, dashes, 无.
 _NULL = re.compile(r"^(?:|/|／|\\|-+|—+|–+|－+|─+|无|空|——|不适用|暂无|N/?A)$", re.I)
@@ -26,10 +27,12 @@ def clean(text: str | None) -> str:
     return re.sub(r"\s+", "", s)
 
 
+@lru_cache(maxsize=65536)
 def is_null(text: str | None) -> bool:
     return bool(_NULL.match(clean(text)))
 
 
+@lru_cache(maxsize=65536)
 def parse_number(text: str | None) -> Number | None:
     """The number a cell prints, or ``None`` when the cell is not a number."""
     s = clean(text)

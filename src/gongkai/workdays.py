@@ -123,9 +123,10 @@ def load_year_file(path: str | Path) -> YearData:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"at line (\d+), column (\d+)", str(exc))
-        where = f"第{m.group(1)}行第{m.group(2)}列" if m else None
-        raise GongkaiError("TOML 格式错误，无法解析", path=shown, where=where) from exc
+        reason, _, place = str(exc).partition(" (at ")
+        m = re.search(r"line (\d+), column (\d+)", place)
+        where = f"第{m.group(1)}行第{m.group(2)}列" if m else ("文件末尾" if "end of document" in place else None)
+        raise GongkaiError(f"TOML 格式错误，无法解析（{reason}）", path=shown, where=where) from exc
 
     unknown = sorted(set(raw) - _ALLOWED_KEYS)
     if unknown:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .model import Alt, Block, Column, Format, Row, Sum, Table
 from .official import FORMATS, GB2019, GB2021, LEGACY, SECTIONS, for_year
@@ -33,6 +34,7 @@ _PAREN = re.compile(r"\([^()]*\)")
 _DROP = re.compile(r"[\s\"'“”‘’「」『』《》〈〉:：;；,，。、.．·・_\-—–]")
 
 
+@lru_cache(maxsize=65536)
 def normalise_label(text: str) -> str:
     """A label reduced to what identifies it.
 

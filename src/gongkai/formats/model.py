@@ -9,6 +9,7 @@ from the table prefix, the row key and the column key, exactly as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -109,14 +110,31 @@ class Format:
                         yield table.cell_id(row, col), table, block, row, col
 
     def cell_ids(self, *, optional: bool = False) -> list[str]:
-        return [c[0] for c in self.cells(optional=optional)]
+        return list(self._all_ids if optional else self._ids)
+
+    @cached_property
+    def _ids(self) -> tuple[str, ...]:
+        return tuple(c[0] for c in self.cells())
+
+    @cached_property
+    def _all_ids(self) -> tuple[str, ...]:
+        return tuple(c[0] for c in self.cells(optional=True))
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        out = {}
+        for cid, _table, _block, row, col in self.cells(optional=True):
+            parts = [p for p in (row.group, row.label) if p]
+            if col.label:
+                parts.append((col.group + "·" if col.group else "") + col.label)
+            out[cid] = " ".join(parts)
+        return out
+
+    @cached_property
+    def negative_ok(self) -> frozenset[str]:
+        """Cells whose value may be negative (本年增/减)."""
+        return frozenset(cid for cid, _t, _b, row, col in self.cells(optional=True) if col.key in row.negative_ok)
 
     def label_of(self, cell_id: str) -> str:
         """Human label of a cell: row label and column label."""
-        for cid, _table, _block, row, col in self.cells(optional=True):
-            if cid == cell_id:
-                parts = [p for p in (row.group, row.label) if p]
-                if col.label:
-                    parts.append((col.group + "·" if col.group else "") + col.label)
-                return " ".join(parts)
-        raise KeyError(cell_id)
+        return self._labels[cell_id]

@@ -19,6 +19,7 @@ _TRAILING_NUMBERS = re.compile(rf"^(?P<label>.*?[^\d\s,.，-])?\s+(?P<nums>(?:{_
 _ONLY_NUMBERS = re.compile(rf"^\s*(?:{_NUM_TOKEN}\s+){{2,}}{_NUM_TOKEN}\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__)(.*?)\1")
 _SENTENCE_END = ("。", "；", ";", "！", "？")
+_UNIT_ENDS = ("元", "件", "条", "个", "项", "次", "篇")
 
 
 def _cells(line: str) -> tuple[list[str], bool] | None:
@@ -39,8 +40,11 @@ def _cells(line: str) -> tuple[list[str], bool] | None:
         filled = sum(1 for c in cells if c)
         if filled >= 2 or (filled == 1 and len(cells) >= 3):
             return cells, False
+    tail = unicodedata.normalize("NFKC", stripped[-3:])
+    if not (tail[-1:].isdigit() or tail.endswith(_UNIT_ENDS)) or "。" in stripped:
+        return None
     norm = unicodedata.normalize("NFKC", stripped)
-    if not norm.endswith(_SENTENCE_END) and "。" not in norm:
+    if not norm.endswith(_SENTENCE_END):
         if _ONLY_NUMBERS.match(norm):
             return norm.split(), False
         m = _TRAILING_NUMBERS.match(norm)
@@ -76,7 +80,7 @@ def read_text(text: str, source: str = "", carrier: str = "text") -> Document:
         parsed = None if heading else _cells(line)
         if parsed is not None:
             cells, markdown = parsed
-            cells = [_EMPHASIS.sub(r"\2", c) for c in cells]
+            cells = [_EMPHASIS.sub(r"\2", c) if "*" in c or "_" in c else c for c in cells]
             if grid is None:
                 flush_pending()
                 grid = Grid(rows=[], exact=False)
