@@ -28,7 +28,7 @@ def run(*cmd: object, check: bool = True) -> int:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - runs under whatever python3 the machine has
         sys.exit(f"需要 Python 3.11 或更高版本，当前为 {sys.version.split()[0]}")
     if not PY.exists():
         run(sys.executable, "-m", "venv", VENV)

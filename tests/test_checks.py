@@ -49,11 +49,27 @@ def test_legacy_balanced_passes():
     ("cell", "value", "expected"),
     [
         # new + carried_in = total + carried_out, per column
-        ("t3.carried_out.natural", 2, {("t3-balance", "error", "t3.new.natural"), ("t3-col-sum", "error", "t3.carried_out.total")}),
+        (
+            "t3.carried_out.natural",
+            2,
+            {("t3-balance", "error", "t3.new.natural"), ("t3-col-sum", "error", "t3.carried_out.total")},
+        ),
         # total row = sum of outcomes
-        ("t3.total.business", 2, {("t3-balance", "error", "t3.new.business"), ("t3-row-sum", "error", "t3.total.business"), ("t3-col-sum", "error", "t3.total.total")}),
+        (
+            "t3.total.business",
+            2,
+            {
+                ("t3-balance", "error", "t3.new.business"),
+                ("t3-row-sum", "error", "t3.total.business"),
+                ("t3-col-sum", "error", "t3.total.total"),
+            },
+        ),
         # total column = sum of the six applicant columns
-        ("t3.granted.total", 4, {("t3-row-sum", "error", "t3.total.total"), ("t3-col-sum", "error", "t3.granted.total")}),
+        (
+            "t3.granted.total",
+            4,
+            {("t3-row-sum", "error", "t3.total.total"), ("t3-col-sum", "error", "t3.granted.total")},
+        ),
         # table 四
         ("t4.suit_direct.total", 1, {("t4-sum", "error", "t4.suit_direct.total")}),
         # negative counts

@@ -215,9 +215,11 @@ def test_md_sections_and_table_places(fmt):
 
 def test_md_legacy():
     report = filled("legacy")
-    report.sections = {"s1": "一、2017年政务公开工作的情况\n我局主动公开信息共288条。", "s2": "无。", "s3": ""}
+    report.sections = {"s1": "我局主动公开信息共288条。", "s2": "无。", "s3": ""}
     text = render(report, "md").decode()
-    assert "## 一、2017年政务公开工作的情况\n\n我局主动公开信息共288条。\n\n无。\n\n" in text
+    # legacy reports are free-form: the sections they have, under the standard headings
+    assert "## 一、总体情况\n\n我局主动公开信息共288条。\n\n## 二、主动公开政府信息情况\n\n无。\n\n" in text
+    assert "## 三、" not in text
     assert "\n\n无。\n\n## 政府信息公开工作情况统计表\n\n| 统计指标 |" in text
     assert "| 统计指标 | 统计数 |\n| --- | --- |\n| 一、主动公开情况 |  |\n| （一）主动公开政府信息数 | 101 |" in text
     assert "| 七、依申请公开信息收取的费用（万元） | 347.4675 |" in text

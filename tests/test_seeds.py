@@ -148,10 +148,7 @@ def test_every_cell(seed):
     assert set(report.cells) == expected_ids
     blank = expected_ids if exp["blank"] == "all" else set(exp["blank"])
     for cid in sorted(expected_ids):
-        if cid in blank:
-            want = None
-        else:
-            want = exp["nonzero"].get(cid, 0)
+        want = None if cid in blank else exp["nonzero"].get(cid, 0)
         assert report.cells[cid] == want, cid
         assert type(report.cells[cid]) is type(want), cid
 

@@ -84,7 +84,7 @@ def test_label_variants_and_missing_ordinals():
     text = T3 + "\n".join(
         [
             "(三)不予公开 | 其他法律法规禁止公开 | 7 | 0 | 0 | 0 | 0 | 0 | 7 |",  # 行政 left out
-            "危及\"三安全一稳定\" | 8 | 0 | 0 | 0 | 0 | 0 | 8 |",  # no ordinal, half-width quotes
+            '危及"三安全一稳定" | 8 | 0 | 0 | 0 | 0 | 0 | 8 |',  # no ordinal, half-width quotes
             "（五）不予处理 | 5、要求行政机关确认或重新出具已获取的信息 | 9 | 0 | 0 | 0 | 0 | 0 | 9 |",
         ]
     )
@@ -101,9 +101,7 @@ def test_typo_in_label_is_matched_and_reported():
 
 
 def test_table_four_flattened_into_one_row():
-    text = "四、政府信息公开行政复议、行政诉讼情况\n行政复议 | 行政诉讼 |\n" + " | ".join(
-        str(i) for i in range(1, 16)
-    )
+    text = "四、政府信息公开行政复议、行政诉讼情况\n行政复议 | 行政诉讼 |\n" + " | ".join(str(i) for i in range(1, 16))
     report = parse(text)
     assert report.cells["t4.review.upheld"] == 1
     assert report.cells["t4.suit_direct.total"] == 10
@@ -162,7 +160,8 @@ def test_format_from_headers_not_year():
             "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
             "规章 | 1 | 2 | 3 |",
             T3.strip(),
-            "（六）其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+            "（六）其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+            " | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
         ]
     )
     report = parse(text)

@@ -196,7 +196,10 @@ def narrative(report: Report) -> Iterable[Issue]:
                 )
         if "信息公开" not in s and "依申请" not in s:
             continue
-        for rx, total, cell, what in ((_REVIEW, review, review_cell, "行政复议"), (_SUIT, suits, suit_cells[0], "行政诉讼")):
+        for rx, total, cell, what in (
+            (_REVIEW, review, review_cell, "行政复议"),
+            (_SUIT, suits, suit_cells[0], "行政诉讼"),
+        ):
             m = rx.search(s)
             if m and total is not None and int(m[1]) != total and cell not in seen:
                 seen.add(cell)

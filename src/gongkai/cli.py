@@ -51,7 +51,9 @@ def load_report(path: Path) -> Report:
         except FileNotFoundError:
             raise GongkaiError("文件不存在", path=str(path)) from None
         except json.JSONDecodeError as e:
-            raise GongkaiError(f"JSON 格式错误：{e.msg}", path=str(path), where=f"第{e.lineno}行第{e.colno}列") from None
+            raise GongkaiError(
+                f"JSON 格式错误：{e.msg}", path=str(path), where=f"第{e.lineno}行第{e.colno}列"
+            ) from None
         except (ValueError, KeyError, TypeError) as e:
             raise GongkaiError(f"不是 gongkai 报告 JSON：{e}", path=str(path)) from None
         except UnicodeDecodeError:
@@ -72,7 +74,9 @@ def _json_default(v):
 @app.command()
 def parse(
     files: Annotated[list[Path], typer.Argument(help="年度报告文件（文本、Markdown、网页）", show_default=False)],
-    cells: Annotated[bool, typer.Option("--cells", help="输出单元格 JSON（格式、年度、单位、各单元格、章节、问题）")] = False,
+    cells: Annotated[
+        bool, typer.Option("--cells", help="输出单元格 JSON（格式、年度、单位、各单元格、章节、问题）")
+    ] = False,
 ) -> None:
     """解析年度报告，输出其格式、年度、单位和全部统计数字。多个文件时每行输出一个 JSON 对象。"""
     failed = False
@@ -152,10 +156,13 @@ def _print_issues(path: Path, report: Report) -> None:
 def render(
     source: Annotated[Path, typer.Argument(help="parse --cells 输出的 JSON，或年度报告文件", show_default=False)],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件", show_default=False)],
-    to: Annotated[str | None, typer.Option("--to", help="输出格式：docx、html、md、xlsx、json；默认按输出文件扩展名")] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="输出格式：docx、html、md、xlsx、json；默认按输出文件扩展名")
+    ] = None,
 ) -> None:
     """按官方格式输出年度报告（Word、网页、Markdown、Excel 或 JSON）。"""
-    from .render import FORMATS_OUT, render as render_report
+    from .render import FORMATS_OUT
+    from .render import render as render_report
 
     kind = (to or output.suffix.lstrip(".")).lower()
     if kind == "markdown":

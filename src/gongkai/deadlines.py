@@ -175,7 +175,6 @@ def _first(item: tuple) -> date:
 
 
 _CHANNELS = {c.value for c in Channel}
-_TAKES_CHANNEL = {_R, _CR}
 
 
 class Deadline(NamedTuple):

@@ -101,12 +101,15 @@ def _value_start(rows: list[list[_Cell]]) -> int | None:
     return starts.most_common(1)[0][0] if starts else None
 
 
-def _split_row(cells: list[_Cell], exact: bool, value_start: int | None) -> tuple[list[str], list[_Cell]]:
+def _split_row(
+    cells: list[_Cell], exact: bool, value_start: int | None, copies: frozenset[int] = frozenset()
+) -> tuple[list[str], list[_Cell]]:
     """Label cells (leading text, a unit column such as 件/万元 included) and value cells.
 
     In an exact grid a blank cell in the value columns is a blank value; in a text copy
     blank cells are separator artefacts (merged label area, trailing pipes) and are dropped
-    at both ends of the values.
+    at both ends of the values.  ``copies`` are columns repeating a merged cell to their
+    left: a label repeated is harmless, a value repeated is one value.
     """
     first = _first_number(cells)
     if exact and value_start is not None and (first is None or first >= value_start):
@@ -120,8 +123,12 @@ def _split_row(cells: list[_Cell], exact: bool, value_start: int | None) -> tupl
             if c.number is not None or (c.null and c.text.strip()):
                 break
             cut += 1
-    labels = [c.text.strip() for c in cells[:cut] if c.text.strip()]
-    values = cells[cut:]
+    labels: list[str] = []
+    for c in cells[:cut]:
+        t = c.text.strip()
+        if t and (not labels or labels[-1] != t):
+            labels.append(t)
+    values = [c for j, c in enumerate(cells[cut:], start=cut) if j not in copies]
     if not exact:
         while values and not values[0].text.strip():
             values.pop(0)
@@ -144,10 +151,8 @@ def _fit(values: list[_Cell], n: int, exact: bool) -> list[_Cell]:
 class _Ctx:
     fmt: Format
     report: Report
-    source: str
     last_order: int = -1
     filled: set[str] = field(default_factory=set)
-    t2_table: Table | None = None
 
 
 def _headers_text(doc: Document) -> str:
@@ -314,13 +319,14 @@ def _map_grid(grid: Grid, ctx: _Ctx, idx: _Index) -> None:
     headers: list[str] = []
     t4 = ctx.fmt.table("t4")
     t4_context = False
-    rows = [
-        [_classify(c) for j, c in enumerate(raw) if (i, j) not in grid.copies] for i, raw in enumerate(grid.rows)
-    ]
+    rows = [[_classify(c) for c in raw] for raw in grid.rows]
+    copies: dict[int, set[int]] = {}
+    for r, c in grid.copies:
+        copies.setdefault(r, set()).add(c)
     value_start = _value_start(rows) if grid.exact else None
     pending: list[str] = []  # labels of a row without values: maybe the first half of a broken label
     for i, cells in enumerate(rows):
-        labels, values = _split_row(cells, grid.exact, value_start)
+        labels, values = _split_row(cells, grid.exact, value_start, frozenset(copies.get(i, ())))
         where = grid.place(i)
         numbers = [v for v in values if v.number is not None]
         stray_text = any(not v.is_value for v in values)
@@ -517,6 +523,9 @@ def _is_section_heading(p: Paragraph) -> bool:
     return bool(_SECTION_HEADING.match(s)) and len(s) <= 40 and not s.endswith(("。", "；"))
 
 
+_TABLE_TITLES = frozenset(normalise_label(t.title) for f in FORMATS.values() for t in f.tables)
+
+
 def split_sections(paras: list[Paragraph]) -> tuple[dict[str, str], str]:
     """Sections s1–s6 by their headings' meaning, and the text before the first one.
 
@@ -539,6 +548,8 @@ def split_sections(paras: list[Paragraph]) -> tuple[dict[str, str], str]:
                 current = key or "s1"
                 if key:
                     continue
+        if p.heading and normalise_label(text) in _TABLE_TITLES:
+            continue  # a table's caption, not section text
         (out[current] if current else preamble).append(text)
     return {k: "\n".join(v) for k, v in out.items()}, "\n".join(preamble)
 
@@ -570,22 +581,20 @@ def extract(doc: Document) -> Report:
         for cid in list(report.cells):
             if cid.startswith("t2."):
                 del report.cells[cid]
-        for cid, t, *_ in _cells_of(other_t2):
+        for cid in _ids_of(other_t2):
             report.cells[cid] = None
-    ctx = _Ctx(fmt, report, doc.source, t2_table=other_t2)
+    ctx = _Ctx(fmt, report)
     idx = _index(tables)
     for grid in doc.grids():
         _map_grid(grid, ctx, idx)
     return report
 
 
-def _cells_of(table: Table):
+def _ids_of(table: Table):
     for block in table.blocks:
         for row in block.rows:
-            if row.optional:
-                continue
-            for col in block.row_cols(row):
-                yield table.cell_id(row, col), table
+            if not row.optional:
+                yield from (table.cell_id(row, col) for col in block.row_cols(row))
 
 
 __all__ = ["detect_format", "extract", "split_sections"]

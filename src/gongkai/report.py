@@ -33,9 +33,7 @@ class Issue:
 
     @classmethod
     def from_dict(cls, d: dict) -> Issue:
-        return cls(
-            d["code"], d["severity"], d["where"], d["message"], tuple(d.get("cells", ())), d.get("place", "")
-        )
+        return cls(d["code"], d["severity"], d["where"], d["message"], tuple(d.get("cells", ())), d.get("place", ""))
 
 
 @dataclass

@@ -10,16 +10,16 @@ from .model import Alt, Block, Column, Format, Row, Sum, Table
 from .official import FORMATS, GB2019, GB2021, LEGACY, SECTIONS, for_year
 
 __all__ = [
-    "Alt",
-    "Block",
-    "Column",
     "FORMATS",
-    "Format",
     "GB2019",
     "GB2021",
     "LEGACY",
-    "Row",
     "SECTIONS",
+    "Alt",
+    "Block",
+    "Column",
+    "Format",
+    "Row",
     "Sum",
     "Table",
     "for_year",
@@ -27,9 +27,7 @@ __all__ = [
 ]
 
 _CN_NUM = "一二三四五六七八九十"
-_ORDINAL = re.compile(
-    rf"^(?:第?[{_CN_NUM}]+[、.．:：]|\([{_CN_NUM}]+\)[、.．]?|\d+[、.．)]|\(\d+\)|其中[:：]?|[①-⑳])"
-)
+_ORDINAL = re.compile(rf"^(?:第?[{_CN_NUM}]+[、.．:：]|\([{_CN_NUM}]+\)[、.．]?|\d+[、.．)]|\(\d+\)|其中[:：]?|[①-⑳])")
 _PAREN = re.compile(r"\([^()]*\)")
 _DROP = re.compile(r"[\s\"'“”‘’「」『』《》〈〉:：;；,，。、.．·・_\-—–]")
 

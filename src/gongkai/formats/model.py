@@ -37,6 +37,7 @@ class Block:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     label_header: str = "信息内容"
+    columns_header: str = ""  # upper header over all value columns (表三: 申请人情况)
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -56,6 +57,7 @@ class Table:
     title: str
     blocks: tuple[Block, ...]
     flat: bool = False  # table 四: one row of values, rows laid out side by side
+    one_header: bool = False  # one header for all blocks, block titles as rows (legacy 统计表)
     markers: tuple[str, ...] = ()  # header phrases that identify this table's variant
 
     def cell_id(self, row: Row, col: Column) -> str:

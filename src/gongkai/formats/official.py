@@ -174,6 +174,7 @@ _T3_2019 = Table(
         Block(
             title="",
             label_header=_T3_NOTE,
+            columns_header="申请人情况",
             columns=_T3_COLUMNS,
             rows=_T3_HEAD + (Row("other", "（六）其他处理", group=_RESULT),) + _T3_TAIL,
         ),
@@ -190,6 +191,7 @@ _T3_2021 = Table(
         Block(
             title="",
             label_header=_T3_NOTE,
+            columns_header="申请人情况",
             columns=_T3_COLUMNS,
             rows=_T3_HEAD
             + (
@@ -259,6 +261,7 @@ def _legacy(*rows: tuple[str, str] | tuple[str, str, tuple[str, ...]], title: st
 _LEGACY = Table(
     key="legacy",
     title="政府信息公开工作情况统计表",
+    one_header=True,
     markers=("统计指标", "主动公开政府信息数", "收到申请数", "申请办结数"),
     blocks=(
         _legacy(
@@ -407,7 +410,9 @@ _LEGACY_RULES = (
         ("apply.received_in_person", "apply.received_fax", "apply.received_online", "apply.received_letter"),
         "收到申请数应等于当面、传真、网络、信函申请数之和",
     ),
-    _legacy_sum("apply.closed", ("apply.closed_on_time", "apply.closed_extended"), "申请办结数应等于按时与延期办结数之和"),
+    _legacy_sum(
+        "apply.closed", ("apply.closed_on_time", "apply.closed_extended"), "申请办结数应等于按时与延期办结数之和"
+    ),
     _legacy_sum(
         "apply.answered",
         (

@@ -55,7 +55,9 @@ def read_bytes(data: bytes, source: str = "", suffix: str = "") -> Document:
     if not data.strip():
         raise GongkaiError("文件是空的", path=source)
     if len(data) > MAX_BYTES:
-        raise GongkaiError(f"文件过大（{len(data) / 1048576:.1f} MB），超过 {MAX_BYTES // 1048576} MB 上限", path=source)
+        raise GongkaiError(
+            f"文件过大（{len(data) / 1048576:.1f} MB），超过 {MAX_BYTES // 1048576} MB 上限", path=source
+        )
     kind = _sniff(data, suffix.lower())
     if kind == "html":
         from .html import read_html

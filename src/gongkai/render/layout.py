@@ -11,15 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..formats import Block, Row, Table
+from ..formats import SECTIONS, Block, Row, Table
 from ..report import SECTION_KEYS, Report, Value
-
-# The upper header over the columns of table 三.  The format description has no field for
-# it (Block.label_header is the note in the top-left corner), so it is named here.
-_COLUMNS_HEADER = {"t3": "申请人情况"}
-
-# Tables laid out with one header for all blocks, block titles being rows without a value.
-_ONE_HEADER = {"legacy"}
 
 
 @dataclass
@@ -142,7 +135,7 @@ def _blocks(report: Report, table: Table, out: TableLayout) -> None:
     blocks = [(b, _present(report, table, b)) for b in table.blocks]
     label_w = max(1 + max((len(ch) for ch in _groups(rows)[1]), default=0) for _b, rows in blocks)
     value_w = max(len(b.columns) for b, _rows in blocks)
-    one_header = table.key in _ONE_HEADER
+    one_header = table.one_header
     r = 0
     if one_header:
         r = _head(table, blocks[0][0], out, r, label_w, value_w)
@@ -178,7 +171,7 @@ def _blocks(report: Report, table: Table, out: TableLayout) -> None:
 def _head(table: Table, block: Block, out: TableLayout, r: int, label_w: int, value_w: int) -> int:
     """The header rows of a block; returns the next free row."""
     cols = block.columns
-    top = _COLUMNS_HEADER.get(table.key)
+    top = block.columns_header
     col_levels = 2 if any(c.group for c in cols) else 1
     levels = col_levels + (1 if top else 0)
     out.add(block.label_header, r, 0, rowspan=levels, colspan=label_w, kind="head")
@@ -235,21 +228,18 @@ def document(report: Report) -> list[tuple[str, object]]:
     """The report as blocks: ("title", str), ("h2", str), ("p", str), ("table", TableLayout).
 
     gb formats: the six official sections, tables 二/三/四 at the end of sections 二/三/四.
-    legacy: the sections the report has (a short first line becomes the heading), then the
-    statistics table under its title.
+    legacy: the sections the report has, under the same six headings, then the statistics
+    table under its title.
     """
     out: list[tuple[str, object]] = [("title", default_title(report))]
     out += [("p", line) for line in _lines(report.preamble)]
     layouts = {t.key: t for t in tables(report)}
-    headings = report.spec.sections
     for n, key in enumerate(SECTION_KEYS, 1):
         lines = _lines(report.sections.get(key, ""))
-        if n <= len(headings):
-            out.append(("h2", headings[n - 1]))
-        elif lines and _is_heading(lines[0]):
-            out.append(("h2", lines.pop(0)))
+        if report.spec.sections or lines:
+            out.append(("h2", SECTIONS[n - 1]))
         out += [("p", line) for line in lines]
-        if headings and f"t{n}" in layouts:
+        if f"t{n}" in layouts:
             out.append(("table", layouts.pop(f"t{n}")))
     for layout in layouts.values():
         out.append(("h2", layout.title))
@@ -259,7 +249,3 @@ def document(report: Report) -> list[tuple[str, object]]:
 
 def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").split("\n") if line.strip()]
-
-
-def _is_heading(line: str) -> bool:
-    return len(line) <= 40 and not line.endswith(("。", "；", "，", "：", ";", ",", ":"))
