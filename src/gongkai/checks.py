@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from functools import lru_cache
 
 from .formats import FORMATS, Alt, Format, Sum
 from .report import SECTION_KEYS, Issue, Report, Value
@@ -60,9 +61,15 @@ def _scope(report: Report, rule: Sum, cell: str) -> str:
     return f"“{fmt.label_of(cell)}”"
 
 
+@lru_cache(maxsize=4096)
+def _plain(terms: tuple[object, ...]) -> bool:
+    return all(isinstance(t, str) for t in terms)
+
+
 def _side(report: Report, terms: tuple[object, ...]) -> tuple[list[str], list[Value]]:
-    if all(isinstance(t, str) for t in terms):  # the common case, kept cheap
-        return list(terms), [report.cells.get(t) for t in terms]
+    if _plain(terms):  # the common case, kept cheap
+        cells = report.cells
+        return list(terms), [cells.get(t) for t in terms]
     ids: list[str] = []
     vals: list[Value] = []
     for t in terms:
@@ -118,10 +125,8 @@ def _label(fmt: Format, cid: str) -> str:
 def completeness(report: Report) -> Iterable[Issue]:
     fmt = report.spec
     seen = {i.where.split(".")[0] for i in report.issues if i.code == "row-width"}  # printed but unreadable
-    present = {
-        t.key: t.key in seen or any(v is not None for k, v in report.cells.items() if k.startswith(t.key + "."))
-        for t in fmt.tables
-    }
+    filled = {k.split(".", 1)[0] for k, v in report.cells.items() if v is not None}
+    present = {t.key: t.key in seen or t.key in filled for t in fmt.tables}
     for t in fmt.tables:
         if not present[t.key]:
             yield Issue("missing-table", "error", t.key, f"报告中没有找到表格“{t.title}”", ())
@@ -149,11 +154,17 @@ _REVIEW = re.compile(r"行政复议(?:案件|申请)?" + _COUNT)
 _SUIT = re.compile(r"行政诉讼(?:案件)?" + _COUNT)
 
 
+_HINTS = ("申请", "复议", "诉讼")
+
+
 def _sentences(report: Report) -> Iterable[tuple[str, str]]:
+    """Sentences that may state a count of applications, reviews or suits."""
     for key in ("preamble", *SECTION_KEYS):
         text = report.preamble if key == "preamble" else report.sections.get(key, "")
-        for s in re.split(r"[。；;\n]", unicodedata.normalize("NFKC", text or "")):
-            if s.strip():
+        if not text or not any(h in text for h in _HINTS):
+            continue
+        for s in re.split(r"[。；;\n]", unicodedata.normalize("NFKC", text)):
+            if any(h in s for h in _HINTS):
                 yield key, re.sub(r"\s+", "", s)
 
 
