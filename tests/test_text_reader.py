@@ -207,3 +207,17 @@ def test_encodings(corpus, encoding):
     report = parse_bytes(text.encode(encoding), "x.txt", ".txt")
     assert report.agency == "荆门司法局"
     assert report.cells["t2.licensing.decisions"] == 142
+
+
+def test_uncertain_ocr_cells_are_flagged_not_trusted_silently():
+    from gongkai.ingest.model import Document, Grid
+
+    grid = Grid(
+        rows=[["一、本年新收政府信息公开申请数量", "1", "2", "0", "0", "0", "0", "3"]],
+        uncertain={(0, 2)},
+    )
+    report = extract(Document([grid], "scan.pdf", "image"))
+    assert report.cells["t3.new.business"] == 2
+    (issue,) = report.issues
+    assert (issue.code, issue.where, issue.severity) == ("ocr-uncertain", "t3.new.business", "warning")
+    assert "“2”" in issue.message

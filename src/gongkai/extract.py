@@ -9,7 +9,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .formats import FORMATS, GB2019, GB2021, LEGACY, Block, Column, Format, Row, Table, for_year, normalise_label
@@ -73,6 +73,7 @@ class _Cell:
     text: str
     number: Number | None
     null: bool
+    uncertain: bool = False  # read by OCR with low confidence
 
     @property
     def is_value(self) -> bool:
@@ -284,6 +285,21 @@ def _place(ctx: _Ctx, target: _Target, values: list[_Cell], labels: list[str], h
         return
     for cid, col, cell in zip(ids, cols, values, strict=True):
         ctx.report.cells[cid] = _value(ctx, cid, col.label, cell, labels, headers, where)
+        _flag_uncertain(ctx, cid, cell, where)
+
+
+def _flag_uncertain(ctx: _Ctx, cid: str, cell: _Cell, where: str) -> None:
+    if cell.uncertain:
+        ctx.report.issues.append(
+            Issue(
+                "ocr-uncertain",
+                "warning",
+                cid,
+                f"{ctx.fmt.label_of(cid)}：扫描件识别为“{cell.text.strip() or '空白'}”，把握不大，请对照原件核对",
+                (cid,),
+                where,
+            )
+        )
 
 
 def _value(ctx: _Ctx, cid: str, col_label: str, cell: _Cell, labels, headers, where) -> Value:
@@ -320,6 +336,9 @@ def _map_grid(grid: Grid, ctx: _Ctx, idx: _Index) -> None:
     t4 = ctx.fmt.table("t4")
     t4_context = False
     rows = [[_classify(c) for c in raw] for raw in grid.rows]
+    for r, c in grid.uncertain:
+        if r < len(rows) and c < len(rows[r]):
+            rows[r][c] = replace(rows[r][c], uncertain=True)
     copies: dict[int, set[int]] = {}
     for r, c in grid.copies:
         copies.setdefault(r, set()).add(c)
@@ -395,6 +414,7 @@ def _place_t4(ctx: _Ctx, t4: Table, values: list[_Cell], where: str) -> None:
         return
     for cid, cell in zip(ids, values, strict=True):
         ctx.report.cells[cid] = cell.number.value if cell.number else None
+        _flag_uncertain(ctx, cid, cell, where)
 
 
 # ------------------------------------------------------------------ metadata
