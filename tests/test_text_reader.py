@@ -221,3 +221,30 @@ def test_uncertain_ocr_cells_are_flagged_not_trusted_silently():
     (issue,) = report.issues
     assert (issue.code, issue.where, issue.severity) == ("ocr-uncertain", "t3.new.business", "warning")
     assert "“2”" in issue.message
+
+
+def test_label_and_numbers_on_separate_lines():
+    text = T3 + f"{NEW}\n1 2 0 0 0 0 3\n二、上年结转政府信息公开申请数量\n0 0 0 0 0 0 0\n"
+    report = parse(text)
+    assert report.cells["t3.new.total"] == 3
+    assert report.cells["t3.carried_in.natural"] == 0
+
+
+@pytest.mark.parametrize(
+    "headings",
+    [
+        ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"),
+        ("第一部分 总体情况", "第二部分 主动公开政府信息情况", "第三部分 收到和处理政府信息公开申请情况"),
+        ("1. 总体情况", "2. 主动公开政府信息情况", "3. 收到和处理政府信息公开申请情况"),
+        ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况"),
+        ("# 总体情况", "# 主动公开", "# 依申请公开"),
+    ],
+)
+def test_section_heading_styles(headings):
+    h1, h2, h3 = headings
+    report = parse(f"{h1}\n甲。\n1.主动公开工作。\n{h2}\n乙。\n{h3}\n丙。")
+    assert (report.sections["s1"], report.sections["s2"], report.sections["s3"]) == (
+        "甲。\n1.主动公开工作。",
+        "乙。",
+        "丙。",
+    )

@@ -538,9 +538,23 @@ def _section_of(heading: str) -> str | None:
     return None
 
 
+_WEAK_HEADING = re.compile(r"^\s*(?:\d{1,2}\s*[、.．]\s*)?[\u4e00-\u9fff]")
+_WEAK_WORDS = ("情况", "事项", "问题", "改进", "措施")
+
+
 def _is_section_heading(p: Paragraph) -> bool:
+    """A heading with a Chinese ordinal (一、 / 第一部分)."""
     s = _clean_line(p.text[:60])
     return bool(_SECTION_HEADING.match(s)) and len(s) <= 40 and not s.endswith(("。", "；"))
+
+
+def _is_weak_heading(p: Paragraph) -> bool:
+    """A heading without a Chinese ordinal (1. 总体情况, a bare 总体情况, a Markdown/Word heading):
+    taken only when it names one of the six sections."""
+    s = _clean_line(p.text[:40])
+    if len(s) > 25 or s.endswith(("。", "；", "，", ",", "：", ":")):
+        return False
+    return p.heading or (bool(_WEAK_HEADING.match(s)) and any(w in s for w in _WEAK_WORDS))
 
 
 _TABLE_TITLES = frozenset(normalise_label(t.title) for f in FORMATS.values() for t in f.tables)
@@ -559,12 +573,13 @@ def split_sections(paras: list[Paragraph]) -> tuple[dict[str, str], str]:
         text = p.text.strip()  # kept as written: full-width punctuation is the author's
         if not text:
             continue
-        if _is_section_heading(p):
+        strong = _is_section_heading(p)
+        if strong or _is_weak_heading(p):
             key = _section_of(text)
             if key and not out[key] and (current is None or SECTION_KEYS.index(key) > SECTION_KEYS.index(current)):
                 current = key
                 continue
-            if current is None:
+            if strong and current is None:
                 current = key or "s1"
                 if key:
                     continue
