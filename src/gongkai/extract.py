@@ -38,11 +38,11 @@ class _Index:
     aliases: list[tuple[str, _Target]]  # longest first
 
 
-_INDEX_CACHE: dict[tuple[str, ...], _Index] = {}
+_INDEX_CACHE: dict[tuple[int, ...], _Index] = {}
 
 
 def _index(tables: tuple[Table, ...]) -> _Index:
-    key = tuple(f"{id(t)}" for t in tables)
+    key = tuple(id(t) for t in tables)
     if key in _INDEX_CACHE:
         return _INDEX_CACHE[key]
     targets: list[_Target] = []
@@ -184,7 +184,7 @@ def detect_format(doc: Document, year: int | None) -> tuple[Format, Table | None
     t3_2021 = _has(text, GB2021.table("t3").markers)
     if t3_2021 or (t2_2021 and not t2_2019):
         fmt = GB2021
-    elif t2_2019 or "其他处理" in text:
+    elif t2_2019 or ("其他处理" in text and (year is None or year < 2021)):
         fmt = GB2019
     else:
         fmt = for_year(year)
