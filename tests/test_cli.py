@@ -149,3 +149,36 @@ def test_main_catches_unexpected_errors(monkeypatch, capsys):
         cli.main()
     assert e.value.code == 70
     assert "内部错误" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["check"], "缺少参数 FILES"),
+        (["check", "--bogus", "x"], "没有选项 --bogus"),
+        (["frob"], "没有这个命令：frob"),
+        (["render", "x.json"], "缺少参数 -o"),
+    ],
+)
+def test_usage_errors_in_chinese(monkeypatch, capsys, argv, message):
+    import sys
+
+    import gongkai.cli as cli
+
+    monkeypatch.setattr(sys, "argv", ["gongkai", *argv])
+    with pytest.raises(SystemExit) as e:
+        cli.main()
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "用法错误" in err
+
+
+def test_main_exit_codes(monkeypatch):
+    import sys
+
+    import gongkai.cli as cli
+
+    monkeypatch.setattr(sys, "argv", ["gongkai", "check", str(SEEDS / "002_8b31c2dd8fc8d049.txt")])
+    with pytest.raises(SystemExit) as e:
+        cli.main()
+    assert e.value.code == 1

@@ -15,12 +15,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.rich_utils
 from rich.console import Console
 from rich.table import Table
+from typer._click import exceptions as click_errors
 
 from .errors import GongkaiError
 from .parse import parse_path
 from .report import Report
+
+# Typer's own words in its help screens, in Chinese.
+typer.rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+typer.rich_utils.OPTIONS_PANEL_TITLE = "选项"
+typer.rich_utils.COMMANDS_PANEL_TITLE = "命令"
+typer.rich_utils.ERRORS_PANEL_TITLE = "错误"
+typer.rich_utils.RICH_HELP = "用“{command_path} {help_option}”查看帮助。"
 
 app = typer.Typer(
     help="gongkai：政府信息公开工作年度报告的解析、检查与生成。",
@@ -207,15 +216,40 @@ def _register_optional() -> None:
 _register_optional()
 
 
+def _usage_message(e: click_errors.UsageError) -> str:
+    """Typer's usage errors, said in Chinese."""
+    if isinstance(e, click_errors.MissingParameter) and e.param is not None:
+        names = "、".join(getattr(e.param, "opts", None) or [str(e.param.name)])
+        return f"缺少参数 {names.upper() if not names.startswith('-') else names}"
+    if isinstance(e, click_errors.NoSuchOption):
+        return f"没有选项 {e.option_name}"
+    if isinstance(e, click_errors.BadParameter):
+        return f"参数值无效：{e.message}"
+    text = e.format_message()
+    if text.startswith("Got unexpected extra argument"):
+        return "多余的参数：" + text.split("(", 1)[-1].rstrip(")")
+    if text.startswith("No such command"):
+        return "没有这个命令：" + text.split(" ", 3)[-1].strip("'.")
+    return text
+
+
 def main() -> None:
     try:
-        app()
+        code = app(standalone_mode=False)
+    except click_errors.UsageError as e:
+        command = e.ctx.command_path if e.ctx else "gongkai"
+        err.print(f"[bold red]用法错误[/]：{_usage_message(e)}。用“{command} -h”查看帮助。")
+        sys.exit(2)
+    except click_errors.Abort:
+        err.print("已中断")
+        sys.exit(130)
     except KeyboardInterrupt:
         err.print("已中断")
         sys.exit(130)
     except Exception as e:  # last resort: never show a traceback to a user
         err.print(f"[bold red]内部错误[/]：{type(e).__name__}: {e}。请把命令和输入文件报告给维护者。")
         sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
