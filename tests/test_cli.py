@@ -141,7 +141,7 @@ def test_render_bad_json(tmp_path):
 def test_main_catches_unexpected_errors(monkeypatch, capsys):
     import gongkai.cli as cli
 
-    def boom():
+    def boom(**_kw):
         raise RuntimeError("意外")
 
     monkeypatch.setattr(cli, "app", boom)
