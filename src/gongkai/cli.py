@@ -240,7 +240,7 @@ def main() -> None:
         command = e.ctx.command_path if e.ctx else "gongkai"
         err.print(f"[bold red]用法错误[/]：{_usage_message(e)}。用“{command} -h”查看帮助。")
         sys.exit(2)
-    except click_errors.Abort:
+    except typer.Abort:
         err.print("已中断")
         sys.exit(130)
     except KeyboardInterrupt:
