@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from typer._click import exceptions as click_errors
 
+from . import cli_letters, cli_time
 from .errors import GongkaiError
 from .parse import parse_path
 from .report import Report
@@ -205,15 +206,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _register_optional() -> None:
-    try:
-        from .cli_time import register
-    except ImportError:  # pragma: no cover - module added by the deadlines work
-        return
-    register(app)
-
-
-_register_optional()
+cli_time.register(app)
+cli_letters.register(app)
 
 
 def _usage_message(e: click_errors.UsageError) -> str:

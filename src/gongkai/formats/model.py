@@ -29,6 +29,7 @@ class Row:
     group: str = ""  # merged label of the row group (三、本年度办理结果 / （三）不予公开)
     negative_ok: tuple[str, ...] = ()  # column keys whose values may be negative
     optional: bool = False  # printed by some reports only (e.g. a 其他处理 subtotal in gb2021)
+    basis: str = ""  # table 三 outcome rows: the article of the 条例 (2019) the result rests on
 
 
 @dataclass(frozen=True)
