@@ -38,9 +38,17 @@ def decode_text(data: bytes, source: str = "") -> str:
     raise GongkaiError("无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030", path=source)
 
 
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+_BMP_HEADERS = {12, 40, 52, 56, 64, 108, 124}  # sizes of a bitmap's info header
+
+
 def _sniff(data: bytes, suffix: str) -> str:
+    if data.startswith(_IMAGE_MAGIC) or (
+        data[:2] == b"BM" and len(data) > 18 and int.from_bytes(data[14:18], "little") in _BMP_HEADERS
+    ):
+        return "image"
     head = data[:2048].lstrip().lower()
-    if head.startswith(b"%pdf"):
+    if head.startswith(b"%pdf") or b"%pdf-" in head[:1024]:
         return "pdf"
     if head.startswith(b"pk\x03\x04"):
         return "zip"
@@ -63,9 +71,18 @@ def read_bytes(data: bytes, source: str = "", suffix: str = "") -> Document:
         from .html import read_html
 
         return read_html(data, source)
-    if kind in ("pdf", "zip", "ole"):
-        names = {"pdf": "PDF", "zip": "Word（DOCX）或压缩包", "ole": "旧版 Word（DOC/WPS）"}
-        raise GongkaiError(f"暂不支持读取{names[kind]}文件；请另存为文本、Markdown 或网页后再试", path=source)
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data, source)
+    if kind in ("zip", "ole"):  # DOCX; legacy DOC/WPS are converted by the same reader
+        from .docx import read_docx
+
+        return read_docx(data, source)
+    if kind == "image":
+        from .scan import read_image
+
+        return read_image(data, source)
     text = decode_text(data, source)
     carrier = "markdown" if suffix.lower() in (".md", ".markdown") else "text"
     return read_text(text, source, carrier)

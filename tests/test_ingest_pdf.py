@@ -1,0 +1,303 @@
+"""PDF reader: two real published reports, checked cell by cell against the printed pages;
+PDFs LibreOffice made from our own DOCX round-trip; scans go to OCR; bad input is refused."""
+
+import sys
+import types
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import docx
+import pytest
+
+from gongkai.errors import GongkaiError
+from gongkai.ingest import read_bytes
+from gongkai.ingest.model import Document, Paragraph
+from gongkai.ingest.pdf import read_pdf
+from gongkai.parse import parse_bytes, parse_document
+
+from .test_roundtrip import generated, same
+
+CORPUS = Path(__file__).parent / "corpus" / "pdf"
+
+T3_COLS = ("natural", "business", "research", "nonprofit", "legal_service", "org_other", "total")
+T3_ROWS = (
+    "new", "carried_in", "granted", "partial",
+    "denied.state_secret", "denied.law_prohibited", "denied.three_security", "denied.third_party",
+    "denied.internal_affairs", "denied.process_info", "denied.enforcement_file", "denied.inquiry",
+    "unable.not_held", "unable.needs_creation", "unable.still_unclear",
+    "refused.petition", "refused.duplicate", "refused.publication", "refused.excessive", "refused.confirmation",
+    "other", "total", "carried_out",
+)  # fmt: skip
+T4_IDS = [f"t4.{g}.{c}" for g in ("review", "suit_direct", "suit_after_review")
+          for c in ("upheld", "corrected", "other", "pending", "total")]  # fmt: skip
+
+
+def t3(first: dict[str, int]) -> dict[str, int]:
+    """Table 三 of the Hongze reports: every applicant is a 自然人, so each row is n 0 0 0 0 0 n."""
+    return {f"t3.{row}.{col}": (first.get(row, 0) if col in ("natural", "total") else 0)
+            for row in T3_ROWS for col in T3_COLS}  # fmt: skip
+
+
+# Read off the pages rendered with pdftoppm (pages 2–4 of each file), not from the parser.
+EXPECTED = {
+    "hongze-2023.pdf": {
+        "year": 2023,
+        "agency": "洪泽区人民政府",
+        "t2": {
+            "t2.rules.made": 0, "t2.rules.repealed": 0, "t2.rules.in_force": 0,
+            "t2.normative.made": 0, "t2.normative.repealed": 5, "t2.normative.in_force": 5,
+            "t2.licensing.decisions": 550, "t2.penalty.decisions": 4119, "t2.coercion.decisions": 195,
+            "t2.fees.amount_wan": Decimal("7730.28"),
+        },
+        "t3": t3({
+            "new": 21, "partial": 4, "denied.state_secret": 1, "denied.process_info": 1,
+            "denied.enforcement_file": 1, "unable.not_held": 10, "unable.needs_creation": 3,
+            "refused.petition": 1, "total": 21,
+        }),
+        "t4": [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0],
+    },
+    "hongze-2024.pdf": {
+        "year": 2024,
+        "agency": "淮安市洪泽区人民政府",
+        "t2": {
+            "t2.rules.made": 0, "t2.rules.repealed": 0, "t2.rules.in_force": 0,
+            "t2.normative.made": 3, "t2.normative.repealed": 0, "t2.normative.in_force": 8,
+            "t2.licensing.decisions": 9487, "t2.penalty.decisions": 2776, "t2.coercion.decisions": 84,
+            "t2.fees.amount_wan": 7545,
+        },
+        "t3": t3({
+            "new": 95, "granted": 50, "partial": 9, "denied.three_security": 1, "denied.process_info": 1,
+            "denied.enforcement_file": 1, "unable.not_held": 31, "unable.needs_creation": 1,
+            "refused.petition": 1, "total": 95,
+        }),
+        "t4": [1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3],
+    },
+}  # fmt: skip
+CELLS = [(name, table, cid) for name, e in EXPECTED.items() for table in ("t2", "t3") for cid in e[table]]
+CELLS += [(name, "t4", cid) for name in EXPECTED for cid in T4_IDS]
+
+_REPORTS: dict[str, object] = {}
+
+
+def hongze(name: str):
+    if name not in _REPORTS:
+        _REPORTS[name] = parse_bytes((CORPUS / name).read_bytes(), name, ".pdf")
+    return _REPORTS[name]
+
+
+def codes(report, code: str) -> list[str]:
+    return [i.where for i in report.issues if i.code == code]
+
+
+# (c) the two real reports
+
+
+@pytest.mark.parametrize(("name", "table", "cid"), CELLS, ids=[f"{n[7:11]}-{c}" for n, _, c in CELLS])
+def test_hongze_cell(name, table, cid):
+    e = EXPECTED[name]
+    expected = e["t4"][T4_IDS.index(cid)] if table == "t4" else e[table][cid]
+    assert hongze(name).cells[cid] == expected
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hongze_metadata(name):
+    r = hongze(name)
+    e = EXPECTED[name]
+    assert (r.format, r.year, r.agency) == ("gb2021", e["year"], e["agency"])
+    assert r.title == f"{e['agency']}{e['year']}年政府信息公开工作年度报告"
+    assert all(r.sections[k] for k in ("s1", "s5", "s6"))
+    fee = "年，区政府严格落实《政府信息公开信息处理费管理办法》，全年收取政府信息公开信息处理费0元。"
+    assert r.sections["s6"] == f"{e['year']}{fee}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hongze_single_other_row_is_the_subtotal(name):
+    r = hongze(name)
+    assert [r.cells[f"t3.other.{c}"] for c in T3_COLS] == [0] * 7
+    assert all(r.cells[f"t3.other.{k}.{c}"] is None for k in ("no_correction", "unpaid_fee", "other") for c in T3_COLS)
+    assert not codes(r, "row-width") and not codes(r, "row-unknown") and not codes(r, "row-duplicate")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hongze_label_typo_is_matched(name):
+    r = hongze(name)
+    assert codes(r, "label-variant") == ["t3.denied.law_prohibited"]
+    issue = next(i for i in r.issues if i.code == "label-variant")
+    assert "其他法律行政止公开" in issue.message and "第3页" in issue.place
+
+
+@pytest.mark.parametrize(
+    ("name", "t4_sum", "narrative"),
+    [
+        ("hongze-2023.pdf", ["t4.review.total", "t4.suit_after_review.total"], []),
+        ("hongze-2024.pdf", [], ["t3.new.total"]),
+    ],
+)
+def test_hongze_checks(name, t4_sum, narrative):
+    r = hongze(name)
+    assert sorted(codes(r, "t4-sum")) == t4_sum
+    assert codes(r, "narrative-mismatch") == narrative
+    if narrative:
+        issue = next(i for i in r.issues if i.code == "narrative-mismatch")
+        assert "17" in issue.message and "95" in issue.message
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hongze_text_and_grids(name):
+    doc = read_pdf((CORPUS / name).read_bytes(), name)
+    assert doc.carrier == "pdf"
+    texts = [p.text for p in doc.paragraphs()]
+    assert not any(t.strip("-— ").isdigit() for t in texts)  # page numbers -1- … -5- dropped
+    assert doc.paragraphs()[0].heading and "年度报告" in texts[0]
+    assert "一、总体情况" in texts and "六、其他需要报告的事项" in texts
+    assert not any(" " in t for t in texts if "信息公开" in t)  # no stray spaces between CJK
+    grids = doc.grids()
+    assert len(grids) == 3  # 表二 and 表三 each continue over a page break
+    t3_rows = grids[1].rows
+    assert t3_rows[2][4:8] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构"]
+    partial = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert any(row[1] == partial for row in t3_rows)
+    assert all(row[0] == "三、本年度办理结果" for row in t3_rows[5:-1])  # a merged label over two pages
+    assert len(t3_rows) == 26 and len({len(r) for r in t3_rows}) == 1
+
+
+def test_hongze_2024_paragraphs():
+    doc = read_pdf((CORPUS / "hongze-2024.pdf").read_bytes(), "hongze-2024.pdf")
+    texts = [p.text for p in doc.paragraphs()]
+    joined = next(t for t in texts if t.startswith("（二）依申请公开情况"))
+    assert joined.endswith("2024年，区政府办代表区政府受理政府信息公开申请17件，均已在法定期限内予以答复。")
+    across = next(t for t in texts if t.startswith("针对存在问题"))  # wraps from page 4 onto page 5
+    assert across.endswith("不断提高各单位政府信息公开工作人员的思想认识和业务工作水平。")
+    assert texts.index("五、存在的主要问题及改进情况") + 3 == texts.index("六、其他需要报告的事项")
+
+
+# (d) PDFs LibreOffice made from our own DOCX (make_fixtures.py)
+
+
+@pytest.mark.parametrize("fmt_id", ["gb2021", "gb2019"])
+def test_libreoffice_pdf_round_trips(fmt_id):
+    report = generated(fmt_id)
+    back = parse_bytes((CORPUS / f"lo-{fmt_id}.pdf").read_bytes(), f"lo-{fmt_id}.pdf", ".pdf")
+    same(report, back)
+    assert not [i for i in back.issues if i.code in ("row-width", "unit-unstated", "row-unknown", "label-variant")]
+
+
+def test_libreoffice_pdf_repeated_header_dropped_and_broken_row_joined():
+    doc = read_pdf((CORPUS / "lo-gb2021.pdf").read_bytes(), "lo-gb2021.pdf")
+    t3 = doc.grids()[1]
+    assert sum(1 for row in t3.rows if row[3] == "申请人情况") == 1  # header repeated on pages 2 and 3
+    label = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    row = next(r for r in t3.rows if r[2] == label)  # the row the page break cut in two
+    assert row[:2] == ["三、本年度办理结果", "（六）其他处理"] and row[3:] == [str(n) for n in range(165, 172)]
+    assert len(t3.rows) == 29 and {w.split("，")[0] for w in t3.where} == {"第1页", "第2页", "第3页"}
+    assert (0, 4) in t3.copies and (3, 3) not in t3.copies  # a colspan's repeats are copies; values are not
+
+
+# OCR routing
+
+
+def tiny_pdf(content: bytes, resources: bytes = b"", extra: tuple[bytes, ...] = ()) -> bytes:
+    """A one-page PDF with the given content stream, xref and all."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << " + resources + b" >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *extra,
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+CID_FONT = (
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /Foo /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+    b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Foo"
+    b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+)
+NO_TEXT = tiny_pdf(b"72 72 m 500 700 l S")
+NO_UNICODE = tiny_pdf(b"BT /F1 12 Tf 72 700 Td <00010002000300040005> Tj ET", b"/Font << /F1 5 0 R >>", CID_FONT)
+PLAIN = tiny_pdf(b"BT /F1 12 Tf 72 700 Td (Annual report 2023) Tj ET", b"/Font << /F1 5 0 R >>",
+                 (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",))  # fmt: skip
+
+
+@pytest.fixture
+def fake_scan(monkeypatch):
+    calls = []
+    module = types.ModuleType("gongkai.ingest.scan")
+
+    def read_scan_pdf(data, source):
+        calls.append(("pdf", source))
+        return Document([Paragraph("OCR")], source, "image")
+
+    def read_image(data, source):
+        calls.append(("image", source))
+        return Document([Paragraph("OCR")], source, "image")
+
+    module.read_scan_pdf, module.read_image = read_scan_pdf, read_image
+    monkeypatch.setitem(sys.modules, "gongkai.ingest.scan", module)
+    return calls
+
+
+@pytest.mark.parametrize(("data", "to_ocr"), [(NO_TEXT, True), (NO_UNICODE, True), (PLAIN, False)])
+def test_pdf_without_usable_text_goes_to_ocr(fake_scan, data, to_ocr):
+    doc = read_bytes(data, "scan.pdf", ".pdf")
+    assert fake_scan == ([("pdf", "scan.pdf")] if to_ocr else [])
+    assert (doc.carrier == "image") == to_ocr
+    if not to_ocr:
+        assert doc.text() == "Annual report 2023"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"II*\x00", b"MM\x00*", b"BM" + b"\x00" * 12 + b"\x28\x00\x00\x00"],
+    ids=["png", "jpeg", "tiff-le", "tiff-be", "bmp"],
+)
+def test_images_go_to_ocr(fake_scan, head):
+    read_bytes(head + b"\x00" * 64, "page.img", ".img")
+    assert fake_scan == [("image", "page.img")]
+
+
+def test_dispatch_by_content_not_name():
+    pdf = read_bytes(b"\n" + (CORPUS / "lo-gb2019.pdf").read_bytes(), "a.txt", ".txt")
+    assert pdf.carrier == "pdf" and len(pdf.grids()) == 3
+    d = docx.Document()
+    d.add_paragraph("正文")
+    out = BytesIO()
+    d.save(out)
+    assert read_bytes(out.getvalue(), "a.bin", "").carrier == "docx"
+
+
+# (e) broken input
+
+
+def _cut(name: str, keep: float) -> bytes:
+    data = (CORPUS / name).read_bytes()
+    return data[: int(len(data) * keep)]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "文件是空的"),
+        (_cut("hongze-2023.pdf", 0.5), "PDF 文件不完整"),
+        (_cut("lo-gb2021.pdf", 0.999), "PDF 文件不完整"),
+        (b"%PDF-1.4\n" + b"garbage " * 200 + b"\n%%EOF\n", "PDF 文件已损坏"),
+        (_cut("lo-gb2021.pdf", 0.3) + b"\n%%EOF\n", "PDF 文件已损坏"),
+        ((CORPUS / "encrypted.pdf").read_bytes(), "PDF 文件已加密"),
+    ],
+    ids=["empty", "half", "tail-cut", "garbage", "cut-with-eof", "encrypted"],
+)
+def test_broken_pdf_gets_a_chinese_message(data, message):
+    with pytest.raises(GongkaiError) as e:
+        parse_document(read_bytes(data, "坏的报告.pdf", ".pdf"))
+    assert message in str(e.value)
+    assert "坏的报告.pdf" in str(e.value)
