@@ -10,6 +10,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 
 from ..report import Report
 from .layout import TableLayout, document
@@ -49,16 +50,20 @@ def table(doc, layout: TableLayout) -> None:
     widths = [Cm(_TEXT_WIDTH_CM * w / sum(weights)) for w in weights]
     for grid_col, width in zip(t._tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_col.w = width
-    for row in t.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+    # The cells' XML elements, taken before any merge: python-docx's ``Table.cell`` walks
+    # the whole table on every call, which made a 表三 take seconds.
+    tcs = [list(tr.tc_lst) for tr in t._tbl.tr_lst]
+    for row in tcs:
+        for tc, width in zip(row, widths, strict=True):
+            tc.width = width
+    style_id = doc.styles[TABLE_STYLE].style_id
     for c in layout.cells:
-        cell = t.cell(c.row, c.col)
+        cell = _Cell(tcs[c.row][c.col], t)
         if c.rowspan > 1 or c.colspan > 1:
-            cell = cell.merge(t.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+            cell = cell.merge(_Cell(tcs[c.row + c.rowspan - 1][c.col + c.colspan - 1], t))
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
-        p.style = doc.styles[TABLE_STYLE]
+        p._p.get_or_add_pPr().style = style_id
         p.text = c.text
         if c.kind in ("head", "value"):
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
