@@ -70,7 +70,8 @@ def test() -> int:
         return rc
     env = dict(os.environ, GONGKAI_DATABASE_URL=pg)
     print(f"+ (PostgreSQL {pg}) pytest tests/office", flush=True)
-    rc_pg = subprocess.run([str(PY), "-m", "pytest", "tests/office", "-p", "no:cacheprovider"], cwd=ROOT, env=env).returncode
+    cmd = [str(PY), "-m", "pytest", "tests/office", "-p", "no:cacheprovider"]
+    rc_pg = subprocess.run(cmd, cwd=ROOT, env=env).returncode
     return rc or rc_pg
 
 

@@ -248,3 +248,16 @@ def test_section_heading_styles(headings):
         "乙。",
         "丙。",
     )
+
+
+def test_blank_after_a_full_label_area_is_a_blank_value():
+    # every row repeats its merged label in all three label columns: the label area is full,
+    # so the blank right after it is the 自然人 value, not a separator artefact
+    rows = [
+        "三、本年度办理结果\t（三）不予公开\t1.属于国家秘密\t1\t0\t0\t0\t0\t0\t1",
+        "三、本年度办理结果\t（三）不予公开\t2.其他法律行政法规禁止公开\t\t2\t0\t0\t0\t0\t2",
+    ]
+    report = parse(T3 + "\n".join(rows))
+    assert report.cells["t3.denied.law_prohibited.natural"] is None
+    assert report.cells["t3.denied.law_prohibited.business"] == 2
+    assert not any(i.code == "row-width" for i in report.issues)

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from typer._click import exceptions as click_errors
 
-from . import cli_letters, cli_time
+from . import cli_letters, cli_office, cli_review, cli_time
 from .errors import GongkaiError
 from .parse import parse_path
 from .report import Report
@@ -206,6 +206,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+cli_review.register(app)
+cli_office.register(app)
 cli_time.register(app)
 cli_letters.register(app)
 

@@ -13,23 +13,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from gongkai.deadlines import Channel, deadline_from_cli
+from gongkai.deadlines import CHANNEL_WORDS, Channel, deadline_from_cli
 from gongkai.errors import GongkaiError
 from gongkai.workdays import Calendar, import_year_file, load_year_file
 
 EXIT_BAD_INPUT = 2
-
-# Chinese words accepted for --channel, besides the English values of ``Channel``
-CHANNEL_WORDS = {
-    "当面": Channel.IN_PERSON,
-    "邮寄": Channel.POST,
-    "挂号信": Channel.POST,
-    "信函": Channel.LETTER,
-    "平信": Channel.LETTER,
-    "网络": Channel.ONLINE,
-    "互联网": Channel.ONLINE,
-    "传真": Channel.FAX,
-}
 
 
 def _out() -> Console:

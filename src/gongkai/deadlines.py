@@ -33,6 +33,7 @@ from gongkai.errors import GongkaiError
 from gongkai.workdays import Calendar, CalendarRangeError, weekday_name
 
 __all__ = [
+    "CHANNEL_WORDS",
     "LAW",
     "Channel",
     "Deadline",
@@ -96,6 +97,18 @@ CHANNEL_LABELS = {
     Channel.LETTER: "平常信函，以确认之日为准",
     Channel.ONLINE: "互联网，以双方确认之日为准",
     Channel.FAX: "传真，以双方确认之日为准",
+}
+
+# Words people write for a channel (ledgers, the command line), mapped to the channel.
+CHANNEL_WORDS = {
+    "当面": Channel.IN_PERSON,
+    "邮寄": Channel.POST,
+    "挂号信": Channel.POST,
+    "信函": Channel.LETTER,
+    "平信": Channel.LETTER,
+    "网络": Channel.ONLINE,
+    "互联网": Channel.ONLINE,
+    "传真": Channel.FAX,
 }
 
 

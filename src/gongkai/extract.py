@@ -102,28 +102,50 @@ def _value_start(rows: list[list[_Cell]]) -> int | None:
     return starts.most_common(1)[0][0] if starts else None
 
 
+def _label_end(cells: list[_Cell]) -> int:
+    """Index of the first value cell of a text row: a number or a printed null marker."""
+    cut = 0
+    while cut < len(cells):
+        c = cells[cut]
+        if c.number is not None or (c.null and c.text.strip()):
+            break
+        cut += 1
+    return cut
+
+
+def _label_width(rows: list[list[_Cell]]) -> int:
+    """How many label cells the fullest data row of a text grid has."""
+    widths = [sum(1 for c in r[: _label_end(r)] if c.text.strip()) for r in rows if _first_number(r) is not None]
+    return max(widths, default=0)
+
+
 def _split_row(
-    cells: list[_Cell], exact: bool, value_start: int | None, copies: frozenset[int] = frozenset()
+    cells: list[_Cell],
+    exact: bool,
+    value_start: int | None,
+    copies: frozenset[int] = frozenset(),
+    label_width: int = 0,
 ) -> tuple[list[str], list[_Cell]]:
     """Label cells (leading text, a unit column such as 件/万元 included) and value cells.
 
-    In an exact grid a blank cell in the value columns is a blank value; in a text copy
-    blank cells are separator artefacts (merged label area, trailing pipes) and are dropped
-    at both ends of the values.  ``copies`` are columns repeating a merged cell to their
-    left: a label repeated is harmless, a value repeated is one value.
+    In an exact grid a blank cell in the value columns is a blank value.  In a text copy
+    blank cells are usually separator artefacts (merged label area, trailing pipes) and are
+    dropped at both ends of the values — except blanks right after a row whose labels fill
+    the whole label area, which can only be blank values.  ``copies`` are columns repeating
+    a merged cell to their left: a label repeated is harmless, a value repeated is one value.
     """
     first = _first_number(cells)
+    full = False
     if exact and value_start is not None and (first is None or first >= value_start):
         cut = min(value_start, len(cells))
         while cut > 0 and cells[cut - 1].null and cells[cut - 1].text.strip():
             cut -= 1  # a null marker (/, —) in the first value column(s)
     else:
-        cut = 0
-        while cut < len(cells):
-            c = cells[cut]
-            if c.number is not None or (c.null and c.text.strip()):
-                break
-            cut += 1
+        cut = _label_end(cells)
+        texts = [j for j in range(cut) if cells[j].text.strip()]
+        full = label_width >= 2 and len(texts) == label_width
+        if full:
+            cut = texts[-1] + 1  # labels fill the label area: blanks after them are values
     labels: list[str] = []
     for c in cells[:cut]:
         t = c.text.strip()
@@ -131,7 +153,7 @@ def _split_row(
             labels.append(t)
     values = [c for j, c in enumerate(cells[cut:], start=cut) if j not in copies]
     if not exact:
-        while values and not values[0].text.strip():
+        while values and not full and not values[0].text.strip():
             values.pop(0)
         while values and not values[-1].text.strip():
             values.pop()
@@ -343,9 +365,10 @@ def _map_grid(grid: Grid, ctx: _Ctx, idx: _Index) -> None:
     for r, c in grid.copies:
         copies.setdefault(r, set()).add(c)
     value_start = _value_start(rows) if grid.exact else None
+    label_width = 0 if grid.exact else _label_width(rows)
     pending: list[str] = []  # labels of a row without values: maybe the first half of a broken label
     for i, cells in enumerate(rows):
-        labels, values = _split_row(cells, grid.exact, value_start, frozenset(copies.get(i, ())))
+        labels, values = _split_row(cells, grid.exact, value_start, frozenset(copies.get(i, ())), label_width)
         where = grid.place(i)
         numbers = [v for v in values if v.number is not None]
         stray_text = any(not v.is_value for v in values)

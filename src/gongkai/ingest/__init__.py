@@ -59,6 +59,18 @@ def _sniff(data: bytes, suffix: str) -> str:
     return "text"
 
 
+# A binary carrier named by its suffix must have that carrier's magic bytes.
+_BINARY_SUFFIXES = {
+    ".pdf": ({"pdf"}, " PDF "),
+    ".docx": ({"zip", "ole"}, " Word "),
+    ".doc": ({"zip", "ole"}, " Word "),
+    ".wps": ({"zip", "ole"}, " WPS "),
+    ".png": ({"image"}, "图片"),
+    ".jpg": ({"image"}, "图片"),
+    ".jpeg": ({"image"}, "图片"),
+}
+
+
 def read_bytes(data: bytes, source: str = "", suffix: str = "") -> Document:
     if not data.strip():
         raise GongkaiError("文件是空的", path=source)
@@ -67,6 +79,9 @@ def read_bytes(data: bytes, source: str = "", suffix: str = "") -> Document:
             f"文件过大（{len(data) / 1048576:.1f} MB），超过 {MAX_BYTES // 1048576} MB 上限", path=source
         )
     kind = _sniff(data, suffix.lower())
+    expected = _BINARY_SUFFIXES.get(suffix.lower())
+    if expected and kind not in expected[0]:
+        raise GongkaiError(f"扩展名是 {suffix}，但内容不是{expected[1]}文件（可能已损坏或扩展名有误）", path=source)
     if kind == "html":
         from .html import read_html
 

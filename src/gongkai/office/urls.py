@@ -1,0 +1,12 @@
+"""URLs: the admin for now; the web UI comes later."""
+
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "政府信息公开工作管理"
+admin.site.site_title = "政府信息公开工作管理"
+admin.site.index_title = "办公室台账"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
