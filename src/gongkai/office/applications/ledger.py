@@ -283,6 +283,9 @@ def _read_row(sheet: str, n: int, cells: dict, problems: list[Problem]) -> Ledge
     has_outcome = not _blank(cells.get("outcome"))
     if has_outcome and replied is None and _blank(cells.get("replied_on")):
         bad("replied_on", "已填写办理结果，但没有答复日期")
+        text = _text(cells["outcome"])
+        if not (match_outcome(text, 2021) or match_outcome(text, 2020)):  # either official format
+            bad("outcome", f"办理结果“{text}”不是表三的办理结果之一")
     if replied is not None and not has_outcome:
         bad("outcome", "已填写答复日期，但没有办理结果")
     if has_outcome and replied is not None:
