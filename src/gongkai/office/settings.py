@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "gongkai.office.proactive",
     "gongkai.office.appeals",
     "gongkai.office.annual",
+    "gongkai.office.web",
+    "gongkai.office.api",
 ]
 
 MIDDLEWARE = [
