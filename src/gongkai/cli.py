@@ -22,6 +22,7 @@ from typer._click import exceptions as click_errors
 
 from . import cli_letters, cli_office, cli_review, cli_time
 from .errors import GongkaiError
+from .office.api import cli as cli_api
 from .parse import parse_path
 from .report import Report
 
@@ -208,6 +209,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 cli_review.register(app)
 cli_office.register(app)
+cli_api.register(app)
 cli_time.register(app)
 cli_letters.register(app)
 
