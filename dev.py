@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Set up and run gongkai from a fresh clone with nothing but Python ≥ 3.11.
 
-    python3 dev.py demo   # set up, then parse, check and render the sample reports
-    python3 dev.py test   # set up, then ruff and the whole test suite
+    python3 dev.py demo     # set up, load the demo county and serve the workbench on 127.0.0.1:8000
+    python3 dev.py test     # set up, then ruff and the whole test suite
+    python3 dev.py samples  # set up, then parse, check and render the sample reports
 
 Setup creates ``.venv`` and installs the project with its dev extras; it is redone
 only when pyproject.toml changes.
@@ -42,14 +43,19 @@ def setup() -> None:
 
 def demo() -> int:
     setup()
+    return run(BIN / "gongkai", "serve", "--demo", *sys.argv[2:], check=False)
+
+
+def samples() -> int:
+    setup()
     gongkai = BIN / "gongkai"
-    samples = sorted((ROOT / "tests" / "corpus" / "seeds").glob("*.txt"))
-    run(gongkai, "parse", *samples)
-    run(gongkai, "check", *samples, check=False)
+    files = sorted((ROOT / "tests" / "corpus" / "seeds").glob("*.txt"))
+    run(gongkai, "parse", *files)
+    run(gongkai, "check", *files, check=False)
     out = ROOT / "out"
-    run(gongkai, "parse", samples[0], "--cells")
+    run(gongkai, "parse", files[0], "--cells")
     for kind in ("docx", "html", "md", "xlsx", "json"):
-        run(gongkai, "render", samples[0], "-o", out / f"{samples[0].stem}.{kind}")
+        run(gongkai, "render", files[0], "-o", out / f"{files[0].stem}.{kind}")
     print(f"\n示例输出已写入 {out}")
     return 0
 
@@ -76,9 +82,9 @@ def test() -> int:
 
 
 if __name__ == "__main__":
-    commands = {"demo": demo, "test": test}
+    commands = {"demo": demo, "test": test, "samples": samples}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
-        sys.exit("用法：python3 dev.py demo | python3 dev.py test [pytest 参数]")
+        sys.exit("用法：python3 dev.py demo | test [pytest 参数] | samples")
     try:
         sys.exit(commands[sys.argv[1]]())
     except subprocess.CalledProcessError as e:
