@@ -109,7 +109,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
     assert "荆门司法局" in result.stdout
 
 
-@pytest.mark.parametrize("kind", ["md", "html", "docx", "xlsx", "json"])
+@pytest.mark.parametrize("kind", ["md", "html", "docx", "xlsx", "json", "pdf"])
 def test_render_every_output(tmp_path, kind):
     out = tmp_path / f"r.{kind}"
     result = invoke("render", SEEDS / "001_1091e914623cb50c.txt", "-o", out)
@@ -119,7 +119,7 @@ def test_render_every_output(tmp_path, kind):
 
 
 def test_render_unknown_format_writes_nothing(tmp_path):
-    out = tmp_path / "r.pdf"
+    out = tmp_path / "r.odt"
     result = invoke("render", SEEDS / "001_1091e914623cb50c.txt", "-o", out)
     assert result.exit_code == 2
     assert "不支持的输出格式" in result.stderr

@@ -219,4 +219,55 @@ def register(app: typer.Typer) -> None:
     office_app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
         office_manage
     )
+    office_app.command("demo")(office_demo)
     app.add_typer(office_app, name="office")
+    app.command("serve")(serve)
+
+
+# ------------------------------------------------------------------ demo and the web server
+
+
+def _print_logins(out: Console) -> None:
+    from gongkai.office import demo
+
+    out.print(f"演示账号（密码均为 {demo.PASSWORD}）：", markup=False)
+    for login in demo.logins():
+        out.print(f"  {login.username:<12} {login.agency} · {login.role}", markup=False)
+
+
+def office_demo() -> None:
+    """载入演示数据：某某县人民政府及三个部门、人员、一年的申请与年度报告（可重复运行）。"""
+    try:
+        _setup()
+        from gongkai.office import demo
+
+        result = demo.load()
+    except GongkaiError as e:
+        _fail(e)
+    out = _out()
+    out.print(f"演示数据已就绪：{result['year']}年度，本次新增申请 {result['created']} 件。", markup=False)
+    _print_logins(out)
+
+
+def serve(
+    demo_data: Annotated[bool, typer.Option("--demo", help="先载入演示数据")] = False,
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+) -> None:
+    """启动办公室工作台（仅本机 127.0.0.1）：升级数据库，可选载入演示数据，然后运行网页服务。"""
+    from django.core.management import call_command
+
+    try:
+        _setup()
+        if demo_data:
+            from gongkai.office import demo
+
+            result = demo.load()
+            _out().print(f"演示数据已就绪：{result['year']}年度。", markup=False)
+    except GongkaiError as e:
+        _fail(e)
+    out = _out()
+    out.print(f"工作台地址：http://127.0.0.1:{port}/", markup=False)
+    if demo_data:
+        _print_logins(out)
+    out.print("按 Ctrl+C 停止。", markup=False)
+    call_command("runserver", f"127.0.0.1:{port}", "--noreload", "--insecure", use_threading=True)

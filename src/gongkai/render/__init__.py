@@ -8,7 +8,7 @@ from ..errors import GongkaiError
 from ..report import Report
 from .layout import default_title
 
-FORMATS_OUT = ("md", "html", "docx", "xlsx", "json")
+FORMATS_OUT = ("md", "html", "docx", "xlsx", "json", "pdf")
 
 __all__ = ["FORMATS_OUT", "default_title", "render"]
 

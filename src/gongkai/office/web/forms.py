@@ -1,0 +1,193 @@
+"""Forms of the workbench: Chinese labels, typed values; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from gongkai.deadlines import Party
+from gongkai.fees import DELIVERY_LABELS, Delivery
+from gongkai.formats import SECTIONS
+from gongkai.office.appeals.models import AppealKind, AppealResult
+from gongkai.office.applications.models import State
+from gongkai.office.applications.services import outcome_choices_for
+from gongkai.office.applications.vocabulary import OUTCOME_CHOICES, ApplicantType, Channel
+from gongkai.office.proactive.models import DocumentKind
+from gongkai.report import SECTION_KEYS
+
+from . import throttle
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _date(label: str, **kw) -> forms.DateField:
+    return forms.DateField(label=label, widget=DateInput(), **kw)
+
+
+class LoginForm(AuthenticationForm):
+    error_messages: ClassVar[dict[str, str]] = {
+        "invalid_login": "用户名或密码不正确",
+        "inactive": "该账号已停用",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+
+    def clean(self):
+        username = self.data.get("username", "")
+        address = throttle.client_address(self.request)
+        if throttle.is_blocked(username, address):
+            raise ValidationError(throttle.blocked_message(), code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            throttle.record_failure(username, address)
+            raise
+        throttle.clear(username, address)
+        return cleaned
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class RegisterForm(forms.Form):
+    agency = AgencyChoiceField(label="机关", queryset=None, empty_label=None)
+    number = forms.CharField(label="申请编号", max_length=64)
+    applicant_name = forms.CharField(label="申请人", max_length=200)
+    applicant_type = forms.ChoiceField(label="申请人类型", choices=ApplicantType.choices)
+    channel = forms.ChoiceField(label="申请方式", choices=Channel.choices)
+    received_on = _date("收到日期")
+    content = forms.CharField(label="申请内容", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class EventForm(forms.Form):
+    """One event of the ledger (补正, 征求意见, 延期); the kind comes from the button pressed."""
+
+    kind = forms.CharField(widget=forms.HiddenInput())
+    day = _date("日期")
+    days = forms.IntegerField(label="天数（工作日）", min_value=1, max_value=60, required=False)
+    party = forms.ChoiceField(
+        label="征求对象",
+        choices=[("", "—"), (Party.THIRD_PARTY.value, "第三方"), (Party.AGENCY.value, "其他机关")],
+        required=False,
+    )
+    note = forms.CharField(label="备注", max_length=500, required=False)
+
+
+class ReplyForm(forms.Form):
+    day = _date("答复日期")
+    outcome = forms.ChoiceField(label="办理结果")
+    note = forms.CharField(label="备注", max_length=500, required=False)
+
+    def __init__(self, *args, year: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = year or timezone.localdate().year
+        day = self.data.get("day") if self.is_bound else None
+        if day and len(day) >= 4 and day[:4].isdigit():
+            year = int(day[:4])
+        try:
+            self.fields["outcome"].choices = outcome_choices_for(year)
+        except Exception:  # a year no format covers: the service explains on submit
+            self.fields["outcome"].choices = outcome_choices_for(timezone.localdate().year)
+
+
+def _year_choices(years) -> list[tuple[str, str]]:
+    return [("", "全部年度")] + [(str(y), f"{y}年") for y in years]
+
+
+class ApplicationFilter(forms.Form):
+    year = forms.ChoiceField(label="年度", required=False)
+    state = forms.ChoiceField(label="办理状态", choices=[("", "全部状态"), *State.choices], required=False)
+    outcome = forms.ChoiceField(label="办理结果", choices=[("", "全部结果"), *OUTCOME_CHOICES], required=False)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = _year_choices(years)
+
+
+class DocumentFiguresForm(forms.Form):
+    kind = forms.ChoiceField(label="文件类别", choices=DocumentKind.choices)
+    made = forms.IntegerField(label="本年制发件数", min_value=0, initial=0)
+    repealed = forms.IntegerField(label="本年废止件数", min_value=0, initial=0)
+    in_force = forms.IntegerField(label="现行有效件数", min_value=0, initial=0)
+
+
+class Article20Form(forms.Form):
+    licensing = forms.IntegerField(label="行政许可处理决定数量", min_value=0, required=False)
+    penalty = forms.IntegerField(label="行政处罚处理决定数量", min_value=0, required=False)
+    coercion = forms.IntegerField(label="行政强制处理决定数量", min_value=0, required=False)
+    fees_wan = forms.DecimalField(
+        label="行政事业性收费金额（万元）", min_value=0, max_digits=14, decimal_places=4, required=False
+    )
+
+
+class AppealForm(forms.Form):
+    agency = AgencyChoiceField(label="被申请（被诉）机关", queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label="类别", choices=AppealKind.choices)
+    case_number = forms.CharField(label="案号", max_length=100, required=False)
+    filed_on = _date("立案（收到）日期")
+    application = forms.CharField(label="所涉申请编号", max_length=64, required=False)
+    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class DecisionForm(forms.Form):
+    result = forms.ChoiceField(
+        label="审结结果", choices=[c for c in AppealResult.choices if c[0] != AppealResult.PENDING]
+    )
+    decided_on = _date("审结日期")
+
+
+class FeeForm(forms.Form):
+    method = forms.ChoiceField(label="计收方式", choices=[("by_count", "按件计收"), ("by_pages", "按量计收")])
+    count = forms.IntegerField(label="本次申请件数", min_value=1, required=False)
+    prior = forms.IntegerField(label="本月此前已申请件数", min_value=0, required=False, initial=0)
+    pages = forms.IntegerField(label="页数", min_value=0, required=False)
+    delivery = forms.ChoiceField(
+        label="提供方式", choices=[(d.value, DELIVERY_LABELS[d]) for d in Delivery], required=False
+    )
+
+
+SECTION_LABELS = dict(zip(SECTION_KEYS, SECTIONS, strict=True))
+
+
+class SectionsForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key in SECTION_KEYS:
+            self.fields[key] = forms.CharField(
+                label=SECTION_LABELS[key], required=False, widget=forms.Textarea(attrs={"rows": 5})
+            )
+
+
+class BuildForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2019, max_value=2100)
+
+
+class UploadForm(forms.Form):
+    agency = AgencyChoiceField(label="单位", queryset=None, empty_label=None)
+    file = forms.FileField(label="已公开的年度报告（txt、md、html、docx、pdf、扫描件）")
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
