@@ -142,29 +142,6 @@ def read_text(text: str, source: str = "", carrier: str = "text") -> Document:
     return Document(blocks=blocks, source=source, carrier=carrier)
 
 
-def _join_labels_to_numbers(lines: list[str]) -> list[str | None]:
-    """A row label on one line and its numbers alone on the next (a PDF copied as text):
-    joined into one row; the consumed line becomes ``None`` so line numbers stay true."""
-    out: list[str | None] = list(lines)
-    for i in range(len(lines) - 1):
-        nxt = lines[i + 1].rstrip()
-        if not nxt or not unicodedata.normalize("NFKC", nxt[-1]).isdigit():
-            continue
-        label, nums = lines[i].strip(), unicodedata.normalize("NFKC", nxt)
-        if (
-            label
-            and out[i] is not None
-            and _ONLY_NUMBERS.match(nums)
-            and len(label) <= 80
-            and not label.endswith(_SENTENCE_END)
-            and _cells(lines[i]) is None
-            and not _MD_HEADING.match(lines[i])
-        ):
-            out[i] = label + " | " + " | ".join(nums.split())
-            out[i + 1] = None
-    return out
-
-
 _HEADING = re.compile(r"^(?:第?[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+部分)")
 
 
