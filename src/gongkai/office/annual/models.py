@@ -77,15 +77,20 @@ class AnnualReport(models.Model):
         return super().delete(*args, **kwargs)
 
     def to_report(self):
-        from gongkai.report import Report
+        return stored_report(self)
 
-        return Report.from_dict(
-            {
-                "format": self.format,
-                "year": self.year,
-                "agency": self.agency.name,
-                "cells": self.cells,
-                "sections": self.sections,
-                "issues": self.issues,
-            }
-        )
+
+def stored_report(row):
+    """The Report a stored row (built or uploaded) holds: format, year, agency, cells, sections, issues."""
+    from gongkai.report import Report
+
+    return Report.from_dict(
+        {
+            "format": row.format,
+            "year": row.year,
+            "agency": row.agency.name,
+            "cells": row.cells,
+            "sections": row.sections,
+            "issues": row.issues,
+        }
+    )

@@ -38,15 +38,6 @@ class PublishedReport(models.Model):
         return f"{self.agency} {self.year or '未知'}年度报告（{self.filename}）"
 
     def to_report(self):
-        from gongkai.report import Report
+        from gongkai.office.annual.models import stored_report
 
-        return Report.from_dict(
-            {
-                "format": self.format,
-                "year": self.year,
-                "agency": self.agency.name,
-                "cells": self.cells,
-                "sections": self.sections,
-                "issues": self.issues,
-            }
-        )
+        return stored_report(self)
