@@ -75,8 +75,8 @@ def test() -> int:
         print("\n*** 未设置 GONGKAI_TEST_POSTGRES：数据库测试只在 SQLite 上运行，PostgreSQL 部分跳过 ***\n", flush=True)
         return rc
     env = dict(os.environ, GONGKAI_DATABASE_URL=pg)
-    print(f"+ (PostgreSQL {pg}) pytest tests/office", flush=True)
-    cmd = [str(PY), "-m", "pytest", "tests/office", "-p", "no:cacheprovider"]
+    print(f"+ (PostgreSQL {pg}) pytest tests/office tests/browser", flush=True)
+    cmd = [str(PY), "-m", "pytest", "tests/office", "tests/browser", "-p", "no:cacheprovider"]
     rc_pg = subprocess.run(cmd, cwd=ROOT, env=env).returncode
     return rc or rc_pg
 
