@@ -153,7 +153,7 @@ def read_image(data: bytes, source: str = "") -> Document:
                 raise GongkaiError(f"图片超过 {MAX_PAGES} 页的上限", path=source)
             if frame.width * frame.height > MAX_PIXELS:
                 raise GongkaiError("图片尺寸过大，无法读取", path=source)
-            frame.load()
+            _load_strictly(frame)
             page = ImageOps.exif_transpose(frame) if i == 0 else frame
             dpi = page.info.get("dpi", (0, 0))[0] if isinstance(page.info.get("dpi"), tuple) else 0
             reader.page(_to_gray(page, float(dpi or 0)), i + 1)
@@ -164,6 +164,19 @@ def read_image(data: bytes, source: str = "") -> Document:
     except (OSError, SyntaxError, ValueError, EOFError):
         raise GongkaiError("图片文件已损坏或不完整，无法读取", path=source) from None
     return Document(reader.finish(), source=source, carrier="image")
+
+
+def _load_strictly(frame) -> None:
+    """Decode a frame, refusing a truncated file even when another library (WeasyPrint does,
+    on import) has told Pillow to accept truncated images process-wide."""
+    from PIL import ImageFile
+
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        frame.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _to_gray(im, dpi: float) -> np.ndarray:
