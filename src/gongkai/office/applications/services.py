@@ -119,7 +119,8 @@ def _write(
 
 def deadline_of(application: Application, *, today: date | None = None) -> deadlines.Deadline:
     """The application's deadline, computed from its events (with ``steps`` explaining it)."""
-    ledger = [e.to_deadline_event() for e in application.events.order_by("day", "id")]
+    events = sorted(application.events.all(), key=lambda e: (e.day, e.id))  # uses a prefetch when there is one
+    ledger = [e.to_deadline_event() for e in events]
     try:
         return deadlines.compute([e for e in ledger if e is not None], default_calendar(), today=today)
     except GongkaiError as e:
