@@ -113,9 +113,9 @@ def _label_end(cells: list[_Cell]) -> int:
     return cut
 
 
-def _label_width(rows: list[list[_Cell]]) -> int:
+def _label_width(rows: list[list[_Cell]], ends: list[int]) -> int:
     """How many label cells the fullest data row of a text grid has."""
-    widths = [sum(1 for c in r[: _label_end(r)] if c.text.strip()) for r in rows if _first_number(r) is not None]
+    widths = [sum(1 for c in r[:end] if c.text.strip()) for r, end in zip(rows, ends, strict=True) if end < len(r)]
     return max(widths, default=0)
 
 
@@ -125,6 +125,7 @@ def _split_row(
     value_start: int | None,
     copies: frozenset[int] = frozenset(),
     label_width: int = 0,
+    end: int | None = None,
 ) -> tuple[list[str], list[_Cell]]:
     """Label cells (leading text, a unit column such as 件/万元 included) and value cells.
 
@@ -141,7 +142,7 @@ def _split_row(
         while cut > 0 and cells[cut - 1].null and cells[cut - 1].text.strip():
             cut -= 1  # a null marker (/, —) in the first value column(s)
     else:
-        cut = _label_end(cells)
+        cut = _label_end(cells) if end is None else end
         texts = [j for j in range(cut) if cells[j].text.strip()]
         full = label_width >= 2 and len(texts) == label_width
         if full:
@@ -365,10 +366,11 @@ def _map_grid(grid: Grid, ctx: _Ctx, idx: _Index) -> None:
     for r, c in grid.copies:
         copies.setdefault(r, set()).add(c)
     value_start = _value_start(rows) if grid.exact else None
-    label_width = 0 if grid.exact else _label_width(rows)
+    ends = [_label_end(r) for r in rows]
+    label_width = 0 if grid.exact else _label_width(rows, ends)
     pending: list[str] = []  # labels of a row without values: maybe the first half of a broken label
     for i, cells in enumerate(rows):
-        labels, values = _split_row(cells, grid.exact, value_start, frozenset(copies.get(i, ())), label_width)
+        labels, values = _split_row(cells, grid.exact, value_start, frozenset(copies.get(i, ())), label_width, ends[i])
         where = grid.place(i)
         numbers = [v for v in values if v.number is not None]
         stray_text = any(not v.is_value for v in values)
@@ -596,8 +598,9 @@ def split_sections(paras: list[Paragraph]) -> tuple[dict[str, str], str]:
         text = p.text.strip()  # kept as written: full-width punctuation is the author's
         if not text:
             continue
-        strong = _is_section_heading(p)
-        if strong or _is_weak_heading(p):
+        short = len(text) <= 120  # a heading is short; skip the checks for body paragraphs
+        strong = short and _is_section_heading(p)
+        if strong or (short and _is_weak_heading(p)):
             key = _section_of(text)
             if key and not out[key] and (current is None or SECTION_KEYS.index(key) > SECTION_KEYS.index(current)):
                 current = key

@@ -40,8 +40,7 @@ def _cells(line: str) -> tuple[list[str], bool] | None:
         filled = sum(1 for c in cells if c)
         if filled >= 2 or (filled == 1 and len(cells) >= 3):
             return cells, False
-    tail = unicodedata.normalize("NFKC", stripped[-3:])
-    if not (tail[-1:].isdigit() or tail.endswith(_UNIT_ENDS)) or "。" in stripped:
+    if not stripped or not (stripped[-1].isdigit() or stripped.endswith(_UNIT_ENDS)) or "。" in stripped:
         return None
     norm = unicodedata.normalize("NFKC", stripped)
     if not norm.endswith(_SENTENCE_END):
@@ -64,7 +63,7 @@ def _join_labels_to_numbers(lines: list[str]) -> list[str | None]:
     out: list[str | None] = list(lines)
     for i in range(len(lines) - 1):
         nxt = lines[i + 1].rstrip()
-        if not nxt or not unicodedata.normalize("NFKC", nxt[-1]).isdigit():
+        if not nxt or not nxt[-1].isdigit():  # isdigit() also holds for full-width digits
             continue
         label, nums = lines[i].strip(), unicodedata.normalize("NFKC", nxt)
         if (
