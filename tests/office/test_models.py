@@ -160,3 +160,28 @@ def test_secret_key_is_generated_once(tmp_path, monkeypatch):
     assert len(key) > 40
     assert _secret_key(tmp_path / "data") == key
     assert oct((tmp_path / "data" / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.django_db
+def test_changes_to_figures_appeals_and_reports_are_recorded_and_append_only(agency, head):
+    from datetime import date as _date
+
+    from gongkai.office.agencies.models import ChangeKind, ChangeRecord
+    from gongkai.office.appeals import services as appeals
+    from gongkai.office.errors import OfficeError
+    from gongkai.office.proactive import services as proactive
+
+    proactive.set_article20_figures(head, proactive.Article20Input(agency=agency, year=2025, licensing=12))
+    appeal = appeals.file_appeal(head, appeals.AppealInput(agency=agency, kind="review", filed_on=_date(2025, 3, 1)))
+    appeals.decide_appeal(head, appeals.DecisionInput(appeal=appeal, result="upheld", decided_on=_date(2025, 5, 1)))
+    kinds = list(ChangeRecord.objects.filter(agency=agency).order_by("id").values_list("kind", "actor"))
+    assert kinds == [
+        (ChangeKind.ARTICLE20_FIGURES, head.pk),
+        (ChangeKind.APPEAL_FILED, head.pk),
+        (ChangeKind.APPEAL_DECIDED, head.pk),
+    ]
+    record = ChangeRecord.objects.filter(agency=agency).first()
+    with pytest.raises(OfficeError):
+        record.save()
+    with pytest.raises(OfficeError):
+        ChangeRecord.objects.all().delete()

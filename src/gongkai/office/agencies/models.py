@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+
+from gongkai.office.errors import OfficeError
 
 
 class Agency(models.Model):
@@ -68,3 +71,56 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.agency} · {self.get_role_display()}"
+
+
+class ChangeKind(models.TextChoices):
+    """Changes to an agency's records other than applications (those have ApplicationEvent)."""
+
+    DOCUMENT_FIGURES = "document_figures", "填报主动公开文件统计"
+    ARTICLE20_FIGURES = "article20_figures", "填报第二十条数据"
+    APPEAL_FILED = "appeal_filed", "登记复议诉讼案件"
+    APPEAL_DECIDED = "appeal_decided", "登记复议诉讼结果"
+    REPORT_BUILT = "report_built", "生成年度报告"
+    REPORT_SAVED = "report_saved", "修改年度报告正文"
+    REPORT_SUBMITTED = "report_submitted", "提交年度报告"
+    REPORT_LOCKED = "report_locked", "锁定年度报告"
+    REPORT_UPLOADED = "report_uploaded", "上传已发布的年度报告"
+
+
+class ChangeRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise OfficeError("变更记录只能追加，不能修改")
+
+    def delete(self):
+        raise OfficeError("变更记录只能追加，不能删除")
+
+
+class ChangeRecord(models.Model):
+    """Who changed what, when: append-only, written by ``services.record_change`` alone."""
+
+    agency = models.ForeignKey(Agency, verbose_name="机关", on_delete=models.PROTECT, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    kind = models.CharField("操作", max_length=30, choices=ChangeKind.choices)
+    subject = models.CharField("对象", max_length=200)
+    data = models.JSONField("内容", default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = ChangeRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "变更记录"
+        verbose_name_plural = "变更记录"
+        ordering = ("-at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or '系统'} {self.get_kind_display()} {self.subject}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise OfficeError("变更记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise OfficeError("变更记录只能追加，不能删除")

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from gongkai.office.errors import NotAllowed, OfficeError
 
-from .models import WRITERS, Agency, Membership, Role
+from .models import WRITERS, Agency, ChangeKind, ChangeRecord, Membership, Role
 
 
 def roles_of(user, agency: Agency) -> set[str]:
@@ -81,3 +81,9 @@ def grant_role(actor, data: MembershipInput) -> Membership:
         raise OfficeError(f"没有用户“{data.username}”") from None
     membership, _ = Membership.objects.get_or_create(user=user, agency=agency, role=data.role)
     return membership
+
+
+def record_change(actor, agency: Agency, kind: ChangeKind, subject: str, data: dict | None = None) -> ChangeRecord:
+    """The one place a change to a non-application record is written down (who, when, what)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return ChangeRecord.objects.create(agency=agency, actor=user, kind=kind, subject=subject, data=data or {})

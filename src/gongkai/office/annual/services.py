@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.office.agencies.models import Agency, Role
-from gongkai.office.agencies.services import require_role
+from gongkai.office.agencies.models import Agency, ChangeKind, Role
+from gongkai.office.agencies.services import record_change, require_role
 from gongkai.office.errors import OfficeError, ReportLocked
 from gongkai.report import Report
 
@@ -50,6 +50,7 @@ def build_annual_report(actor, data: BuildInput) -> tuple[AnnualReport, Report]:
     target.sections = d["sections"]
     target.issues = d["issues"]
     target.save()
+    record_change(actor, data.agency, ChangeKind.REPORT_BUILT, f"{data.year}年度报告", {"report": target.pk})
     return target, report
 
 
@@ -67,6 +68,7 @@ def submit_report(actor, data: ReportInput) -> AnnualReport:
     report.submitted_by = actor
     report.submitted_at = timezone.now()
     report.save()
+    record_change(actor, report.agency, ChangeKind.REPORT_SUBMITTED, f"{report.year}年度报告", {"report": report.pk})
     return report
 
 
@@ -79,4 +81,5 @@ def lock_report(actor, data: ReportInput) -> AnnualReport:
         raise OfficeError(f"{report}尚未报送，不能锁定")
     report.status = ReportStatus.LOCKED
     report.save()
+    record_change(actor, report.agency, ChangeKind.REPORT_LOCKED, f"{report.year}年度报告", {"report": report.pk})
     return report

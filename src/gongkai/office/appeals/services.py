@@ -7,8 +7,8 @@ from datetime import date
 
 from django.db import transaction
 
-from gongkai.office.agencies.models import Agency
-from gongkai.office.agencies.services import require_role
+from gongkai.office.agencies.models import Agency, ChangeKind
+from gongkai.office.agencies.services import record_change, require_role
 from gongkai.office.applications.models import Application
 from gongkai.office.errors import OfficeError
 
@@ -39,7 +39,7 @@ def file_appeal(actor, data: AppealInput) -> Appeal:
         raise OfficeError(f"未知的案件类别“{data.kind}”，可选：{'、'.join(AppealKind.labels)}")
     if data.application is not None and data.application.agency_id != data.agency.pk:
         raise OfficeError(f"申请 {data.application.number} 不属于“{data.agency}”")
-    return Appeal.objects.create(
+    appeal = Appeal.objects.create(
         agency=data.agency,
         application=data.application,
         kind=data.kind,
@@ -47,6 +47,14 @@ def file_appeal(actor, data: AppealInput) -> Appeal:
         case_number=data.case_number,
         note=data.note,
     )
+    record_change(
+        actor,
+        data.agency,
+        ChangeKind.APPEAL_FILED,
+        f"{appeal.get_kind_display()} {data.case_number or ''}".strip(),
+        {"filed_on": data.filed_on, "application": data.application.number if data.application else None},
+    )
+    return appeal
 
 
 @transaction.atomic
@@ -61,4 +69,11 @@ def decide_appeal(actor, data: DecisionInput) -> Appeal:
     appeal.result = data.result
     appeal.decided_on = data.decided_on
     appeal.save(update_fields=["result", "decided_on"])
+    record_change(
+        actor,
+        appeal.agency,
+        ChangeKind.APPEAL_DECIDED,
+        f"{appeal.get_kind_display()} {appeal.case_number or ''}".strip(),
+        {"result": data.result, "decided_on": data.decided_on},
+    )
     return appeal

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from gongkai.office.agencies.models import Agency
-from gongkai.office.agencies.services import require_role
+from gongkai.office.agencies.models import Agency, ChangeKind
+from gongkai.office.agencies.services import record_change, require_role
 from gongkai.office.errors import OfficeError
 
 from .models import Article20Figures, DocumentFigures, DocumentKind
@@ -53,6 +53,13 @@ def set_document_figures(actor, data: DocumentFiguresInput) -> DocumentFigures:
         kind=data.kind,
         defaults={"made": data.made, "repealed": data.repealed, "in_force": data.in_force, "published": data.published},
     )
+    record_change(
+        actor,
+        data.agency,
+        ChangeKind.DOCUMENT_FIGURES,
+        f"{data.year}年 {DocumentKind(data.kind).label}",
+        {"made": data.made, "repealed": data.repealed, "in_force": data.in_force, "published": data.published},
+    )
     return obj
 
 
@@ -69,5 +76,12 @@ def set_article20_figures(actor, data: Article20Input) -> Article20Figures:
             "coercion": data.coercion,
             "fees_wan": data.fees_wan,
         },
+    )
+    record_change(
+        actor,
+        data.agency,
+        ChangeKind.ARTICLE20_FIGURES,
+        f"{data.year}年 第二十条数据",
+        {"licensing": data.licensing, "penalty": data.penalty, "coercion": data.coercion, "fees_wan": data.fees_wan},
     )
     return obj

@@ -14,8 +14,8 @@ from django.db import transaction
 
 from gongkai.checks import check
 from gongkai.crossyear import pair
-from gongkai.office.agencies.models import Agency, Role
-from gongkai.office.agencies.services import require_role
+from gongkai.office.agencies.models import Agency, ChangeKind, Role
+from gongkai.office.agencies.services import record_change, require_role
 from gongkai.office.annual.models import AnnualReport, ReportStatus
 from gongkai.office.errors import ReportLocked
 from gongkai.parse import parse_bytes
@@ -48,6 +48,7 @@ def save_sections(actor, data: SectionsInput) -> AnnualReport:
     report.sections = value.sections
     report.issues = [i.to_dict() for i in value.issues]
     report.save()
+    record_change(actor, report.agency, ChangeKind.REPORT_SAVED, f"{report.year}年度报告", {"report": report.pk})
     return report
 
 
@@ -64,7 +65,7 @@ def store_published_report(actor, data: UploadInput) -> PublishedReport:
     require_role(actor, data.agency, SUPERVISORS, what="上传已公开的年度报告")
     report = parse_bytes(data.data, source=data.filename, suffix=Path(data.filename).suffix.lower())
     d = report.to_dict()
-    return PublishedReport.objects.create(
+    stored = PublishedReport.objects.create(
         agency=data.agency,
         year=report.year,
         format=report.format,
@@ -74,6 +75,8 @@ def store_published_report(actor, data: UploadInput) -> PublishedReport:
         issues=d["issues"],
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
+    record_change(actor, data.agency, ChangeKind.REPORT_UPLOADED, data.filename[:200], {"year": report.year})
+    return stored
 
 
 def stored_report(agency: Agency, year: int) -> Report | None:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from gongkai.office.agencies import access
-from gongkai.office.agencies.models import Role
+from gongkai.office.agencies.models import ChangeRecord, Role
 from gongkai.office.annual.models import AnnualReport
 from gongkai.office.applications.models import ApplicationEvent
 
@@ -30,4 +30,6 @@ def audit(request):
         .select_related("agency", "submitted_by")
         .order_by("-submitted_at")[:50]
     )
-    return render(request, "web/audit.html", {"page": page(request, events, 100), "submissions": submissions})
+    changes = ChangeRecord.objects.filter(agency__in=headed).select_related("agency", "actor")[:100]
+    context = {"page": page(request, events, 100), "submissions": submissions, "changes": changes}
+    return render(request, "web/audit.html", context)
