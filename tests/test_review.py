@@ -333,8 +333,6 @@ def test_gold_corpus_tab_separated_blanks(scores):
 
 def test_gold_corpus_docx(scores):
     s = scores["docx"]
-    if any("暂不支持" in e for e in s.errors):
-        pytest.skip("DOCX reader not wired into parse_path yet")
     assert s.failed == 0 and s.f1 >= 0.995
 
 
