@@ -213,3 +213,13 @@ def test_import_rejects_bad_file_and_writes_nothing(tmp_path):
     with pytest.raises(GongkaiError, match="本来就是工作日"):
         import_year_file(source, tmp_path / "dest")
     assert not (tmp_path / "dest").exists()
+
+
+def test_calendar_files_live_in_the_data_dir(monkeypatch, tmp_path):
+    from gongkai.workdays import user_calendar_dir
+
+    monkeypatch.delenv("GONGKAI_CALENDAR_DIR", raising=False)
+    monkeypatch.setenv("GONGKAI_DATA_DIR", str(tmp_path))
+    assert user_calendar_dir() == tmp_path / "calendar"
+    monkeypatch.setenv("GONGKAI_CALENDAR_DIR", str(tmp_path / "elsewhere"))
+    assert user_calendar_dir() == tmp_path / "elsewhere"

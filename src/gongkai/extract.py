@@ -33,7 +33,6 @@ class _Target:
 
 @dataclass
 class _Index:
-    targets: list[_Target]
     by_alias: dict[str, list[_Target]]
     aliases: list[tuple[str, _Target]]  # longest first
 
@@ -60,7 +59,7 @@ def _index(tables: tuple[Table, ...]) -> _Index:
                     if a:
                         by_alias.setdefault(a, []).append(t)
     aliases = sorted(((a, t) for a, ts in by_alias.items() for t in ts), key=lambda x: -len(x[0]))
-    idx = _Index(targets, by_alias, aliases)
+    idx = _Index(by_alias, aliases)
     _INDEX_CACHE[key] = idx
     return idx
 

@@ -14,7 +14,6 @@ live in ``Remedies``.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,7 @@ from pathlib import Path
 from gongkai.deadlines import LAW
 from gongkai.errors import GongkaiError
 from gongkai.formats import FORMATS, Row
+from gongkai.paths import data_dir
 
 __all__ = [
     "NOTICES",
@@ -111,17 +111,9 @@ def outcomes(fmt_id: str) -> dict[str, Row]:
     return {row.key: row for block in table.blocks for row in block.rows if row.key.split(".")[0] in GROUPS}
 
 
-def _data_dir() -> Path:
-    env = os.environ.get("GONGKAI_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "gongkai"
-
-
 def template_path(name: str) -> Path:
     """The administrator's template if there is one, otherwise the packaged one."""
-    custom = _data_dir() / "letters" / f"{name}.docx"
+    custom = data_dir() / "letters" / f"{name}.docx"
     if custom.is_file():
         return custom
     packaged = PACKAGED / f"{name}.docx"

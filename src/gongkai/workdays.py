@@ -35,6 +35,7 @@ from pathlib import Path
 from chinese_calendar import constants as _cc
 
 from gongkai.errors import GongkaiError
+from gongkai.paths import data_dir
 
 __all__ = [
     "Calendar",
@@ -68,12 +69,11 @@ def package_calendar_dir() -> Path:
 
 
 def user_calendar_dir() -> Path:
-    """Where the administrator's year files live: ``$GONGKAI_CALENDAR_DIR`` or the user data dir."""
+    """Where the administrator's year files live: ``$GONGKAI_CALENDAR_DIR`` or ``calendar/`` in the data dir."""
     env = os.environ.get(ENV_DIR)
     if env:
         return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "gongkai" / "calendar"
+    return data_dir() / "calendar"
 
 
 # --- year files -------------------------------------------------------------------------

@@ -16,14 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from gongkai.errors import GongkaiError
-
-
-def data_dir() -> Path:
-    env = os.environ.get("GONGKAI_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "gongkai"
+from gongkai.paths import data_dir
 
 
 def database_from_url(url: str) -> dict:
