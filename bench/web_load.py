@@ -6,10 +6,11 @@
     python bench/web_load.py --db postgres         # GONGKAI_DATABASE_URL or local postgres
 
 Loads 100,000 applications (with their events) spread over the departments of one county,
-starts Django's threaded ``runserver`` on 127.0.0.1, logs in 20 clients (one staff user each,
-session cookies, stdlib only), then sends a fixed number of requests per page (2,000; none
-started after ``--seconds``) with 20 concurrent clients and prints p50/p95/max for ``/``
-(dashboard) and ``/applications/``.
+starts the workbench the way ``gongkai serve`` does (gunicorn, one worker process per core)
+on 127.0.0.1, logs in 20 clients (one staff user each, session cookies, stdlib only), then
+sends a fixed number of requests per page (2,000; none started after ``--seconds``) with 20
+concurrent clients and prints p50/p95/max for ``/`` (dashboard) and ``/applications/``, and
+how much CPU the clients themselves used (they share the machine with the server).
 When a page's p95 is over the target (150 ms), lists the queries of one request of that page
 (``CaptureQueriesContext``), slowest first. Stops the server by itself.
 """
@@ -17,7 +18,7 @@ When a page's p95 is over the target (150 ms), lists the queries of one request 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import http.client
 import json
 import os
 import random
@@ -211,9 +212,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, log: Path) -> subprocess.Popen:
+def start_server(port: int, workers: int | None, log: Path) -> subprocess.Popen:
+    """``gongkai serve`` on 127.0.0.1:``port`` (same database, same data directory)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
-    cmd = [sys.executable, "-m", "django", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    cmd = [sys.executable, "-m", "gongkai", "serve", "--port", str(port)]
+    if workers:
+        cmd += ["--workers", str(workers)]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -239,19 +243,30 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 class Client:
-    """One logged-in user: a cookie jar and an opener that only talks to 127.0.0.1."""
+    """One logged-in user: its cookies, and a fresh loopback connection per request (as a
+    browser without keep-alive; the stdlib's urllib costs several times more CPU per request,
+    which on a shared two-core machine would be measured as server latency)."""
 
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers=None) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            head = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **(headers or {})}
+            conn.request(method, path, body=body, headers=head)
+            response = conn.getresponse()
+            data = response.read()
+            for value in response.headers.get_all("Set-Cookie") or ():
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+            return response.status, data
+        finally:
+            conn.close()
 
     def get(self, path: str) -> tuple[int, bytes]:
-        try:
-            with self.opener.open(self.base + path, timeout=60) as r:
-                return r.status, r.read()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read()
+        return self.request("GET", path)
 
     def login(self, username: str) -> None:
         status, body = self.get("/accounts/login/")
@@ -259,15 +274,13 @@ class Client:
         if status != 200 or not m:
             raise SystemExit(f"登录页异常（HTTP {status}）")
         form = {"csrfmiddlewaretoken": m.group(1).decode(), "username": username, "password": PASSWORD}
-        req = urllib.request.Request(
-            self.base + "/accounts/login/",
-            data=urllib.parse.urlencode(form).encode(),
-            headers={"Referer": self.base + "/accounts/login/"},
-        )
-        with self.opener.open(req, timeout=60) as r:
-            r.read()
-        if not any(c.name == "sessionid" for c in self.jar):
-            raise SystemExit(f"用户 {username} 登录失败")
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://127.0.0.1:{self.port}/accounts/login/",
+        }
+        status, _ = self.request("POST", "/accounts/login/", urllib.parse.urlencode(form).encode(), headers)
+        if status != 302 or "sessionid" not in self.cookies:
+            raise SystemExit(f"用户 {username} 登录失败（HTTP {status}）")
 
 
 def hammer(clients: list[Client], path: str, total: int, seconds: float) -> tuple[list[float], int]:
@@ -363,6 +376,7 @@ def main() -> int:
     ap.add_argument("--fresh", action="store_true", help="PostgreSQL：删除并重建基准数据库")
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--workers", type=int, help="服务器工作进程数（默认同 gongkai serve：每核一个，至少两个）")
     ap.add_argument("--requests", type=int, default=2_000, help="每个页面的请求数")
     ap.add_argument("--seconds", type=float, default=180, help="每个页面最多压测的秒数（到时不再发新请求）")
     args = ap.parse_args()
@@ -389,24 +403,27 @@ def main() -> int:
     connections.close_all()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = Path(os.environ["GONGKAI_DATA_DIR"]) / "runserver.log"
-    server = start_server(port, log)
+    log = Path(os.environ["GONGKAI_DATA_DIR"]) / "serve.log"
+    server = start_server(port, args.workers, log)
     results: dict[str, tuple[list[float], int]] = {}
     try:
-        clients = [Client(base) for _ in users]
+        clients = [Client(port) for _ in users]
         for c, name in zip(clients, users, strict=True):
             c.login(name)
-        print(f"服务器 {base}（runserver，多线程），{len(clients)} 个已登录客户端，每页 {args.requests:,} 次请求")
+        lines = log.read_text(encoding="utf-8", errors="replace").split("\n")
+        serving = next((line for line in lines if line.startswith("gunicorn")), "gongkai serve")
+        print(f"服务器 {base}（{serving}），{len(clients)} 个已登录客户端，每页 {args.requests:,} 次请求")
         for path in PAGES:
             hammer(clients, path, len(clients), args.seconds)  # warm-up: one request per client
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), time.process_time()
             results[path] = hammer(clients, path, args.requests, args.seconds)
-            wall = time.perf_counter() - t0
+            wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
             lat, errors = results[path]
             cut = f"（限时 {args.seconds:.0f} 秒，只完成 {len(lat):,} 次）" if len(lat) < args.requests else ""
             print(
                 f"{path:<15} p50 {pct(lat, 50):7.1f} ms  p95 {pct(lat, 95):7.1f} ms  max {max(lat):7.1f} ms"
-                f"  均值 {statistics.fmean(lat):6.1f} ms  {len(lat) / wall:6.1f} 次/秒  错误 {errors}{cut}",
+                f"  均值 {statistics.fmean(lat):6.1f} ms  {len(lat) / wall:6.1f} 次/秒  错误 {errors}{cut}"
+                f"  客户端占用 {cpu / wall:.2f} 核",
                 flush=True,
             )
     finally:

@@ -4,7 +4,7 @@
     python docs/take_screenshots.py [OUT_DIR]     # default: docs/screenshots
 
 Loads the demo (``gongkai.office.demo``) into a new SQLite database in a temp dir, starts
-Django's runserver on 127.0.0.1 (``--insecure`` so that the styles are served), and takes
+``gongkai serve`` on 127.0.0.1, and takes
 1280×900 screenshots with headless Chromium (``/usr/bin/chromium``): login, dashboard,
 application detail, annual report, supervisor page. Stops the server by itself.
 """
@@ -47,7 +47,7 @@ def free_port() -> int:
 
 def start_server(port: int, log: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
-    cmd = [sys.executable, "-m", "django", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"]
+    cmd = [sys.executable, "-m", "gongkai", "serve", "--port", str(port)]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT)
     for _ in range(200):

@@ -252,9 +252,18 @@ def office_demo() -> None:
 def serve(
     demo_data: Annotated[bool, typer.Option("--demo", help="先载入演示数据")] = False,
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", help="监听地址；让其他电脑访问时用 0.0.0.0，并在 GONGKAI_ALLOWED_HOSTS 中写上访问用的域名或地址"
+        ),
+    ] = "127.0.0.1",
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="工作进程数（默认：每个 CPU 核一个，至少两个）")
+    ] = None,
 ) -> None:
-    """启动办公室工作台（仅本机 127.0.0.1）：升级数据库，可选载入演示数据，然后运行网页服务。"""
-    from django.core.management import call_command
+    """启动办公室工作台：升级数据库，可选载入演示数据，然后运行网页服务（默认仅本机可访问）。"""
+    from gongkai.office import server
 
     try:
         _setup()
@@ -266,8 +275,9 @@ def serve(
     except GongkaiError as e:
         _fail(e)
     out = _out()
-    out.print(f"工作台地址：http://127.0.0.1:{port}/", markup=False)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    out.print(f"工作台地址：http://{shown}:{port}/", markup=False)
     if demo_data:
         _print_logins(out)
     out.print("按 Ctrl+C 停止。", markup=False)
-    call_command("runserver", f"127.0.0.1:{port}", "--noreload", "--insecure", use_threading=True)
+    server.serve(host, port, workers or server.default_workers(), on_ready=lambda line: out.print(line, markup=False))

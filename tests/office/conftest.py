@@ -43,3 +43,14 @@ def supervisor(agency):
 @pytest.fixture
 def outsider(db):
     return UserFactory()
+
+
+@pytest.fixture
+def other(agency):
+    """Department B under the same county, with its own staff member."""
+    return AgencyFactory(name="某县自然资源局", parent=agency.parent)
+
+
+@pytest.fixture
+def other_staff(other):
+    return MembershipFactory(agency=other, role="staff").user

@@ -13,8 +13,6 @@ from gongkai.office.annual.services import BuildInput, build_annual_report
 from gongkai.office.appeals.services import AppealInput, file_appeal
 from gongkai.office.applications import services
 
-from .factories import AgencyFactory, MembershipFactory
-
 PAGES = (
     "/",
     "/applications/",
@@ -42,17 +40,6 @@ def register(user, agency, number="A-1", received=date(2025, 3, 3)):
             content="某路段改扩建工程的立项批复",
         ),
     )
-
-
-@pytest.fixture
-def other(agency):
-    """Department B under the same county, with its own staff member."""
-    return AgencyFactory(name="某县自然资源局", parent=agency.parent)
-
-
-@pytest.fixture
-def other_staff(other):
-    return MembershipFactory(agency=other, role="staff").user
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -134,6 +135,76 @@ def test_dashboard_groups_by_urgency(staff, agency):
     for heading in ("已逾期", "3个工作日内到期", "本周到期", "其他", "期限如何计算"):
         assert heading in html
     assert html.index("LATE") < html.index("3个工作日内到期") < html.index("FRESH")
+
+
+def _sections(html: str) -> dict[str, tuple[int, list[str]]]:
+    """Dashboard group → (its count, the application numbers listed under it, in order)."""
+    found = {}
+    for part in html.split('<section class="urgency ')[1:]:
+        key = part[: part.index('"')]
+        total = int(re.search(r'<span class="count">(\d+)</span>', part).group(1))
+        found[key] = (total, re.findall(r'/applications/\d+/">([^<]+)</a>', part))
+    return found
+
+
+def test_dashboard_groups_limits_and_orders(staff, agency, other, other_staff):
+    """One application received on each of the last 45 days, one with its clock stopped, one of
+    another agency: every open one lands in the group its stored deadline says, most urgent
+    first, at most ``SHOWN`` per group with the group's full count; nothing of the other agency."""
+    from gongkai.office.applications import services
+    from gongkai.office.web.views.dashboard import SHOWN, SOON_WORKDAYS
+    from gongkai.workdays import default_calendar
+
+    today = timezone.localdate()
+    for n in range(45):
+        register(staff, agency, number=f"D{n:02d}", received=today - timedelta(days=n))
+    paused = register(staff, agency, number="PAUSED", received=today - timedelta(days=3))
+    services.record_event(
+        staff, services.EventInput(application=paused, kind=EventKind.CORRECTION_REQUESTED, day=today)
+    )
+    register(other_staff, other, number="THEIRS", received=today - timedelta(days=40))
+
+    soon_until = default_calendar().add_workdays(today, SOON_WORKDAYS)
+    week_end = today + timedelta(days=6 - today.weekday())
+    expected: dict[str, list[tuple]] = {"overdue": [], "soon": [], "week": [], "other": []}
+    for app in Application.objects.filter(agency=agency).open():
+        due = app.due_on
+        key = (
+            "other"
+            if due is None
+            else "overdue"
+            if due < today
+            else "soon"
+            if due <= soon_until
+            else "week"
+            if due <= week_end
+            else "other"
+        )
+        expected[key].append((due or date.max, app.pk, app.number))
+    assert expected["overdue"] and expected["other"], "the data must fill the first and last groups"
+    assert len(expected["other"]) > SHOWN, "and overflow one"
+
+    got = _sections(client_for(staff).get("/").content.decode())
+    assert set(got) == set(expected)
+    for key, apps in expected.items():
+        total, numbers = got[key]
+        assert total == len(apps), key
+        assert numbers == [number for _, _, number in sorted(apps)][:SHOWN], key
+    assert got["other"][1][-1] != "PAUSED"  # a stopped clock sorts after every date, on every database
+    assert "THEIRS" not in str(got)
+
+
+def test_open_list_is_ordered_by_deadline(staff, agency):
+    today = timezone.localdate()
+    late = register(staff, agency, number="LATE", received=today - timedelta(days=50))
+    register(staff, agency, number="NEW", received=today)
+    done = register(staff, agency, number="DONE", received=today - timedelta(days=5))
+    client = client_for(staff)
+    client.post(f"/applications/{done.pk}/reply/", {"day": today.isoformat(), "outcome": "granted"})
+    html = client.get("/applications/?state=open").content.decode()
+    assert late.number in html and "DONE" not in html
+    assert html.index("LATE") < html.index("NEW")
+    assert 'value="open" selected' in html
 
 
 @pytest.mark.parametrize("query", ["method=by_count&count=25&prior=3", "method=by_pages&pages=150&delivery=paper"])

@@ -15,7 +15,7 @@ SETTINGS_MODULE = "gongkai.office.settings"
 def setup(*, migrate: bool = False) -> None:
     """Configure Django for use outside ``manage.py`` (the CLI, scripts, benches).
 
-    ``migrate``: bring the database schema up to date first (quietly when nothing is pending).
+    ``migrate``: bring the database schema (and the cache table) up to date first, quietly.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     import django
@@ -27,6 +27,7 @@ def setup(*, migrate: bool = False) -> None:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
 
 
 def manage(argv: list[str]) -> None:

@@ -5,6 +5,7 @@
 - ``GONGKAI_DATABASE_URL``: ``postgres://user:password@host:port/name`` for PostgreSQL
   (the production engine); unset: SQLite at ``$GONGKAI_DATA_DIR/gongkai.sqlite3``.
 - ``GONGKAI_SECRET_KEY``: the secret key; unset: generated once and kept in the data dir.
+- ``GONGKAI_ALLOWED_HOSTS``: host names the site answers to, comma-separated (default local only).
 - ``GONGKAI_DEBUG``: ``1`` for Django's debug mode.
 """
 
@@ -35,13 +36,33 @@ def database_from_url(url: str) -> dict:
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
             "OPTIONS": dict(parse_qsl(parts.query)),
+            # Each server process keeps its connection: opening one costs PostgreSQL a new
+            # backend process, more than a whole page of queries.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
     if scheme == "sqlite":
         path = unquote(parts.path)[1:]  # sqlite:///relative.db, sqlite:////absolute/path.db
         if not path:
             raise GongkaiError(f"数据库地址 {url} 缺少文件路径，应写成 sqlite:////绝对路径")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        return sqlite_database(path)
     raise GongkaiError(f"不支持的数据库地址 {url}：只支持 postgres:// 和 sqlite:///")
+
+
+def sqlite_database(path: str | Path) -> dict:
+    """A SQLite ``DATABASES`` entry fit for several server processes sharing the file: readers
+    never wait for the writer (WAL), a writer waits its turn instead of failing, and a
+    transaction takes the write lock when it begins rather than half-way through (where SQLite
+    could only give up)."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        },
+    }
 
 
 def _secret_key(directory: Path) -> str:
@@ -68,7 +89,7 @@ if os.environ.get("GONGKAI_DATABASE_URL"):
     _default_db = database_from_url(os.environ["GONGKAI_DATABASE_URL"])
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    _default_db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "gongkai.sqlite3")}
+    _default_db = sqlite_database(DATA_DIR / "gongkai.sqlite3")
 DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -142,7 +163,8 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai"}}
+# In the database, so that every server process sees the same login failures.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}}
 # Login throttle: this many failed logins per username and address lock both out for the window.
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_FAILURE_WINDOW = 15 * 60  # seconds

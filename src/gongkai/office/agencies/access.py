@@ -22,22 +22,48 @@ def _with_descendants(roots: set[int]) -> set[int]:
     return ids
 
 
+def _memo(user, key: str, compute):
+    """``compute()`` once per user object — that is, once per request, like Django's own
+    permission cache (``_perm_cache``): a page asks several times who may see what."""
+    memo = user.__dict__.setdefault("_gongkai_access", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def roles(user) -> set[str]:
+    """The roles the user holds on any agency."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return {role for held in _memberships(user).values() for role in held}
+
+
+def _memberships(user) -> dict[int, set[str]]:
+    def read() -> dict[int, set[str]]:
+        held: dict[int, set[str]] = {}
+        for agency_id, role in Membership.objects.filter(user=user).values_list("agency_id", "role"):
+            held.setdefault(agency_id, set()).add(role)
+        return held
+
+    return _memo(user, "memberships", read)
+
+
 def visible_agency_ids(user) -> set[int]:
     if not getattr(user, "is_authenticated", False):
         return set()
     if user.is_superuser:
-        return set(Agency.objects.values_list("id", flat=True))
-    roots = set(Membership.objects.filter(user=user).values_list("agency_id", flat=True))
-    return _with_descendants(roots)
+        return _memo(user, "all", lambda: set(Agency.objects.values_list("id", flat=True)))
+    return _memo(user, "visible", lambda: _with_descendants(set(_memberships(user))))
 
 
 def writable_agency_ids(user) -> set[int]:
     if not getattr(user, "is_authenticated", False):
         return set()
     if user.is_superuser:
-        return set(Agency.objects.values_list("id", flat=True))
-    roots = set(Membership.objects.filter(user=user, role__in=WRITERS).values_list("agency_id", flat=True))
-    return _with_descendants(roots)
+        return _memo(user, "all", lambda: set(Agency.objects.values_list("id", flat=True)))
+    writers = {r.value for r in WRITERS}
+    roots = {agency for agency, held in _memberships(user).items() if held & writers}
+    return _memo(user, "writable", lambda: _with_descendants(roots))
 
 
 def visible_agencies(user) -> QuerySet[Agency]:

@@ -120,11 +120,24 @@ def _write(
 def deadline_of(application: Application, *, today: date | None = None) -> deadlines.Deadline:
     """The application's deadline, computed from its events (with ``steps`` explaining it)."""
     events = sorted(application.events.all(), key=lambda e: (e.day, e.id))  # uses a prefetch when there is one
+    return _compute(application.number, events, today)
+
+
+def deadlines_of(numbers: dict[int, str], *, today: date | None = None) -> dict[int, deadlines.Deadline]:
+    """``deadline_of`` for many applications (id → number), their events read in one query."""
+    ledgers: dict[int, list[ApplicationEvent]] = {pk: [] for pk in numbers}
+    events = ApplicationEvent.objects.filter(application_id__in=list(numbers)).order_by("application_id", "day", "id")
+    for event in events if numbers else ():
+        ledgers[event.application_id].append(event)
+    return {pk: _compute(numbers[pk], events, today) for pk, events in ledgers.items()}
+
+
+def _compute(number: str, events: list[ApplicationEvent], today: date | None) -> deadlines.Deadline:
     ledger = [e.to_deadline_event() for e in events]
     try:
         return deadlines.compute([e for e in ledger if e is not None], default_calendar(), today=today)
     except GongkaiError as e:
-        raise OfficeError(f"申请 {application.number}：{e}") from None
+        raise OfficeError(f"申请 {number}：{e}") from None
 
 
 def _refresh(application: Application) -> None:

@@ -108,13 +108,18 @@ class ReplyForm(forms.Form):
             self.fields["outcome"].choices = outcome_choices_for(timezone.localdate().year)
 
 
+OPEN = "open"  # the state filter's value for every state still being handled
+
+
 def _year_choices(years) -> list[tuple[str, str]]:
     return [("", "全部年度")] + [(str(y), f"{y}年") for y in years]
 
 
 class ApplicationFilter(forms.Form):
     year = forms.ChoiceField(label="年度", required=False)
-    state = forms.ChoiceField(label="办理状态", choices=[("", "全部状态"), *State.choices], required=False)
+    state = forms.ChoiceField(
+        label="办理状态", choices=[("", "全部状态"), (OPEN, "全部办理中"), *State.choices], required=False
+    )
     outcome = forms.ChoiceField(label="办理结果", choices=[("", "全部结果"), *OUTCOME_CHOICES], required=False)
 
     def __init__(self, *args, years=(), **kwargs):

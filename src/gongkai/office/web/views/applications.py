@@ -23,30 +23,35 @@ from gongkai.office.applications.models import Application, EventKind, FeeBasis
 from gongkai.office.applications.vocabulary import OUTCOME_CHOICES, ApplicantType, Channel
 
 from ..decorators import agency_required
-from ..forms import ApplicationFilter, EventForm, RegisterForm, ReplyForm
-from .common import form_errors, page, query_without_page, service_errors
+from ..forms import OPEN, ApplicationFilter, EventForm, RegisterForm, ReplyForm
+from .common import BY_DUE, application_rows, form_errors, page, query_without_page, service_errors
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @agency_required()
 def application_list(request):
-    mine = access.scoped(Application.objects.all(), request.user).select_related("agency")
+    mine = Application.objects.filter(agency_id__in=access.visible_agency_ids(request.user))
     span = mine.aggregate(first=Min("received_on"), last=Max("received_on"))  # not DISTINCT over every row
     years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
     filters = ApplicationFilter(request.GET or None, years=years)
+    order = ("-received_on", "-id")  # newest first; all open ones: most urgent first, as on the dashboard
     if filters.is_valid():
         f = filters.cleaned_data
         if f["year"]:
             y = int(f["year"])
             mine = mine.filter(received_on__gte=date(y, 1, 1), received_on__lte=date(y, 12, 31))
-        if f["state"]:
+        if f["state"] == OPEN:
+            mine, order = mine.open(), BY_DUE
+        elif f["state"]:
             mine = mine.filter(state=f["state"])
         if f["outcome"]:
             mine = mine.filter(outcome=f["outcome"])
+    rows = page(request, mine.order_by(*order))
+    rows.object_list = application_rows(rows.object_list)
     context = {
         "filters": filters,
-        "page": page(request, mine.order_by("-received_on", "-id")),
+        "page": rows,
         "query": query_without_page(request),
         "can_register": bool(access.writable_agency_ids(request.user)),
     }

@@ -4,60 +4,68 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Case, Count, F, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.utils import timezone
 
 from gongkai.office.agencies import access
 from gongkai.office.applications.models import Application
-from gongkai.office.applications.services import deadline_of
+from gongkai.office.applications.services import deadlines_of
 from gongkai.workdays import default_calendar
 
 from ..decorators import agency_required
+from .common import BY_DUE, application_rows
 
 SOON_WORKDAYS = 3
-SHOWN = 20  # rows per urgency group on the dashboard
+SHOWN = 10  # rows per urgency group on the dashboard; the list shows all open ones in the same order
 GROUPS = (("overdue", "已逾期"), ("soon", "{n}个工作日内到期"), ("week", "本周到期"), ("other", "其他"))
 
 
 @agency_required()
 def dashboard(request):
-    """One query for the open applications (their cached due dates), one for the events of
-    the rows shown; at most ``SHOWN`` rows per group, the rest are one click away."""
+    """One query: the open applications of the user's agencies in urgency groups (consecutive
+    ranges of the reply deadline), ranked and counted per group by window functions, the first
+    ``SHOWN`` of each kept; one more reads the events of those rows for the reasoning."""
     today = timezone.localdate()
     soon_until = default_calendar().add_workdays(today, SOON_WORKDAYS)
     week_end = today + timedelta(days=6 - today.weekday())
-    groups = {key: [] for key, _ in GROUPS}
-    totals = dict.fromkeys(groups, 0)
-    mine = access.scoped(Application.objects.open(), request.user).select_related("agency").order_by("due_on", "id")
-    for app in mine:
-        key = _urgency(app.due_on, today, soon_until, week_end)
-        totals[key] += 1
-        if len(groups[key]) < SHOWN:
-            groups[key].append(app)
-    shown = [a for rows in groups.values() for a in rows]
-    prefetch_related_objects(shown, "events")
-    for app in shown:
-        app.steps = deadline_of(app, today=today).steps
+    keys = [key for key, _ in GROUPS]
+    urgency = Case(
+        When(due_on__lt=today, then=Value(0)),
+        When(due_on__lte=soon_until, then=Value(1)),
+        When(due_on__lte=week_end, then=Value(2)),
+        default=Value(3),  # later, or the clock is stopped (补正, 征求意见, 缴费)
+    )
+    per_group = {"partition_by": [F("urgency")]}
+    mine = (
+        Application.objects.open()
+        .filter(agency_id__in=access.visible_agency_ids(request.user))
+        .annotate(urgency=urgency)
+        .annotate(
+            rank=Window(RowNumber(), order_by=BY_DUE, **per_group),
+            total=Window(Count("id"), **per_group),
+        )
+        .filter(rank__lte=SHOWN)
+        .order_by("urgency", "rank")
+    )
+    groups: dict[str, list[dict]] = {key: [] for key in keys}
+    totals = dict.fromkeys(keys, 0)
+    for row in application_rows(mine, "urgency", "total"):
+        key = keys[row["urgency"]]
+        groups[key].append(row)
+        totals[key] = row["total"]
+    reasoning = deadlines_of({r["id"]: r["number"] for rows in groups.values() for r in rows}, today=today)
+    for rows in groups.values():
+        for row in rows:
+            row["steps"] = reasoning[row["id"]].steps
     labels = dict(GROUPS)
     labels["soon"] = labels["soon"].format(n=SOON_WORKDAYS)
     context = {
         "today": today,
-        "groups": [(key, labels[key], groups[key], totals[key]) for key, _ in GROUPS],
+        "groups": [(key, labels[key], groups[key], totals[key]) for key in keys],
         "soon_until": soon_until,
         "open_count": sum(totals.values()),
         "shown": SHOWN,
     }
     return render(request, "web/dashboard.html", context)
-
-
-def _urgency(due, today, soon_until, week_end) -> str:
-    if due is None:  # clock stopped (补正, 征求意见, 缴费)
-        return "other"
-    if due < today:
-        return "overdue"
-    if due <= soon_until:
-        return "soon"
-    if due <= week_end:
-        return "week"
-    return "other"

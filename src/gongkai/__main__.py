@@ -1,0 +1,5 @@
+"""``python -m gongkai …`` is the ``gongkai`` command."""
+
+from gongkai.cli import main
+
+main()

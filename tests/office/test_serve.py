@@ -1,0 +1,123 @@
+"""``gongkai serve`` for real: gunicorn worker processes on a fresh SQLite data directory.
+
+The server runs on its own embedded database whatever ``GONGKAI_DATABASE_URL`` the test run
+uses: what is under test is the server (processes, static files, shared login throttle).
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="gunicorn 不能在 Windows 上运行")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _request(port: int, method: str, path: str, body: str | None = None, cookies: dict | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())}
+    if body is not None:
+        headers |= {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://127.0.0.1:{port}/accounts/login/",
+        }
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        for value in response.headers.get_all("Set-Cookie") or ():
+            name, _, rest = value.partition("=")
+            if cookies is not None:
+                cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, response.getheader("Content-Type", ""), response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("serve")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "GONGKAI_DATABASE_URL"}
+    env |= {"GONGKAI_DATA_DIR": str(data), "GONGKAI_SECRET_KEY": "tests-only-not-secret"}
+    log = open(data / "serve.log", "wb")  # noqa: SIM115 - closed in teardown
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gongkai", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            _request(port, "GET", "/accounts/login/")
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"gongkai serve 未能启动：{(data / 'serve.log').read_text(errors='replace')}")
+            time.sleep(0.3)
+    yield port, proc, data
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    log.close()
+
+
+def test_serves_pages_and_static_files_from_worker_processes(server):
+    port, proc, data = server
+    status, _, html = _request(port, "GET", "/accounts/login/")
+    assert status == 200 and "登录" in html
+    css = re.search(r'href="(/static/[^"]+\.css)"', html).group(1)
+    status, kind, _ = _request(port, "GET", css)
+    assert status == 200 and kind.startswith("text/css")
+    assert len(_workers(proc)) == 2
+    assert "gunicorn：2 个工作进程" in (data / "serve.log").read_text(encoding="utf-8")
+
+
+def _workers(proc) -> set[str]:
+    return set(subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split())
+
+
+def test_login_throttle_outlives_worker_processes(server):
+    """The failures are counted in the database cache, not in a process's memory: three failed
+    logins, every worker process replaced (SIGHUP), two more, and the sixth is refused."""
+    port, proc, _ = server
+
+    def attempt() -> bool:
+        cookies: dict[str, str] = {}
+        _, _, page = _request(port, "GET", "/accounts/login/", cookies=cookies)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "nobody", "password": "wrong"})
+        status, _, html = _request(port, "POST", "/accounts/login/", form, cookies=cookies)
+        assert status == 200
+        return "暂时锁定" in html
+
+    outcomes = [attempt() for _ in range(3)]
+    before = _workers(proc)
+    proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 60
+    while not (len(now := _workers(proc)) == 2 and not now & before):
+        assert time.monotonic() < deadline, "gunicorn 未在 60 秒内换掉工作进程"
+        time.sleep(0.2)
+    outcomes += [attempt() for _ in range(3)]
+    assert outcomes == [False] * 5 + [True]
+
+
+def test_stops_on_sigterm(server):
+    _, proc, _ = server
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
