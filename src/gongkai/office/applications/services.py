@@ -126,10 +126,10 @@ def deadline_of(application: Application, *, today: date | None = None) -> deadl
 def deadlines_of(numbers: dict[int, str], *, today: date | None = None) -> dict[int, deadlines.Deadline]:
     """``deadline_of`` for many applications (id → number), their events read in one query."""
     ledgers: dict[int, list[ApplicationEvent]] = {pk: [] for pk in numbers}
-    events = ApplicationEvent.objects.filter(application_id__in=list(numbers)).order_by("application_id", "day", "id")
-    for event in events if numbers else ():
+    events = ApplicationEvent.objects.filter(application_id__in=list(numbers))
+    for event in events.order_by("application_id", "day", "id"):
         ledgers[event.application_id].append(event)
-    return {pk: _compute(numbers[pk], events, today) for pk, events in ledgers.items()}
+    return {pk: _compute(numbers[pk], ledger, today) for pk, ledger in ledgers.items()}
 
 
 def _compute(number: str, events: list[ApplicationEvent], today: date | None) -> deadlines.Deadline:

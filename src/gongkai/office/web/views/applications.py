@@ -31,7 +31,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @agency_required()
 def application_list(request):
-    mine = Application.objects.filter(agency_id__in=access.visible_agency_ids(request.user))
+    mine = access.scoped(Application.objects.all(), request.user)
     span = mine.aggregate(first=Min("received_on"), last=Max("received_on"))  # not DISTINCT over every row
     years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
     filters = ApplicationFilter(request.GET or None, years=years)

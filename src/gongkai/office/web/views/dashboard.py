@@ -39,8 +39,7 @@ def dashboard(request):
     )
     per_group = {"partition_by": [F("urgency")]}
     mine = (
-        Application.objects.open()
-        .filter(agency_id__in=access.visible_agency_ids(request.user))
+        access.scoped(Application.objects.open(), request.user)
         .annotate(urgency=urgency)
         .annotate(
             rank=Window(RowNumber(), order_by=BY_DUE, **per_group),
