@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 
 from .factories import UserFactory
 
@@ -66,3 +70,30 @@ def test_success_clears_failures(user, settings):
     for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
         login(c, "nope")
     assert login(c, "correct-horse-9").status_code == 302
+
+
+def test_behind_an_https_proxy(user):
+    """GONGKAI_HTTPS_PROXY=1: a login posted through a proxy that ends HTTPS passes CSRF (the
+    https:// origin is the site's own) and gets a session cookie marked Secure; without the
+    setting the same request is refused, as a cross-origin post would be."""
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    env = {"GONGKAI_HTTPS_PROXY": "1", "DJANGO_SETTINGS_MODULE": "gongkai.office.settings"}
+    out = subprocess.run([sys.executable, "-c", code], env=os.environ | env, capture_output=True, text=True)
+    assert out.stdout.split() == ["('HTTP_X_FORWARDED_PROTO',", "'https')", "True", "True"], out.stderr
+    proxy = ("HTTP_X_FORWARDED_PROTO", "https")
+    proxied = {"HTTP_HOST": "gongkai.example", "HTTP_X_FORWARDED_PROTO": "https"}
+
+    def post(c: Client):
+        token = c.get("/accounts/login/", **proxied).context["csrf_token"]
+        form = {"username": "wang", "password": "correct-horse-9", "csrfmiddlewaretoken": str(token)}
+        return c.post("/accounts/login/", form, HTTP_ORIGIN="https://gongkai.example", **proxied)
+
+    with override_settings(ALLOWED_HOSTS=["gongkai.example"]):
+        with override_settings(SECURE_PROXY_SSL_HEADER=proxy, SESSION_COOKIE_SECURE=True):
+            response = post(Client(enforce_csrf_checks=True))
+            assert response.status_code == 302
+            assert response.cookies["sessionid"]["secure"]
+        assert post(Client(enforce_csrf_checks=True)).status_code == 403

@@ -6,6 +6,7 @@
   (the production engine); unset: SQLite at ``$GONGKAI_DATA_DIR/gongkai.sqlite3``.
 - ``GONGKAI_SECRET_KEY``: the secret key; unset: generated once and kept in the data dir.
 - ``GONGKAI_ALLOWED_HOSTS``: host names the site answers to, comma-separated (default local only).
+- ``GONGKAI_HTTPS_PROXY``: ``1`` when a reverse proxy in front ends HTTPS (X-Forwarded-Proto).
 - ``GONGKAI_DEBUG``: ``1`` for Django's debug mode.
 """
 
@@ -163,6 +164,12 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+if os.environ.get("GONGKAI_HTTPS_PROXY") == "1":
+    # Behind a reverse proxy that ends HTTPS and says so in X-Forwarded-Proto (and passes Host):
+    # requests count as secure, so CSRF accepts the https:// origin and cookies go over HTTPS only.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 # In the database, so that every server process sees the same login failures.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}}
 # Login throttle: this many failed logins per username and address lock both out for the window.
