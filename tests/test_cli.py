@@ -154,10 +154,13 @@ def test_main_catches_unexpected_errors(monkeypatch, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["check"], "缺少参数 FILES"),
+        (["check"], "缺少参数 文件"),
         (["check", "--bogus", "x"], "没有选项 --bogus"),
         (["frob"], "没有这个命令：frob"),
         (["render", "x.json"], "缺少参数 -o"),
+        (["fee", "--count", "三十"], "--count 的值“三十”无效：应为整数"),
+        (["serve", "--workers", "0"], "--workers 的值“0”无效：应不小于 1"),
+        (["review", "d", "-o", "x.xlsx", "--jobs", "1.5"], "--jobs 的值“1.5”无效：应为整数"),
     ],
 )
 def test_usage_errors_in_chinese(monkeypatch, capsys, argv, message):
@@ -182,3 +185,28 @@ def test_main_exit_codes(monkeypatch):
     with pytest.raises(SystemExit) as e:
         cli.main()
     assert e.value.code == 1
+
+
+def _command_paths(command, path=()):
+    yield list(path)
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _command_paths(sub, (*path, name))
+
+
+def test_every_help_screen_is_in_chinese():
+    """Typer's own words (usage line, help option, required/default notes, type names) are
+    Chinese on every command's help screen; what stays Latin is names: options, values, formats."""
+    import re
+
+    import typer.main
+
+    english = re.compile(
+        r"Usage|OPTIONS|COMMAND|ARGS|Show this|required|default|<(?:bool|int|str|path|float)|Arguments"
+    )
+    paths = list(_command_paths(typer.main.get_command(app)))
+    assert len(paths) >= 20
+    for path in paths:
+        result = runner.invoke(app, [*path, "-h"], terminal_width=200)
+        assert result.exit_code == 0, path
+        assert "用法：" in result.output and "显示本帮助并退出" in result.output, path
+        assert english.findall(result.output) == [], (path, result.output)

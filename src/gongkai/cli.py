@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 from decimal import Decimal
@@ -15,9 +16,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 import typer.rich_utils
 from rich.console import Console
 from rich.table import Table
+from typer._click import core as click_core
 from typer._click import exceptions as click_errors
 
 from . import cli_letters, cli_office, cli_review, cli_time
@@ -26,12 +29,65 @@ from .office.api import cli as cli_api
 from .parse import parse_path
 from .report import Report
 
-# Typer's own words in its help screens, in Chinese.
-typer.rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-typer.rich_utils.OPTIONS_PANEL_TITLE = "选项"
-typer.rich_utils.COMMANDS_PANEL_TITLE = "命令"
-typer.rich_utils.ERRORS_PANEL_TITLE = "错误"
-typer.rich_utils.RICH_HELP = "用“{command_path} {help_option}”查看帮助。"
+# Typer's own words on its help screens, in Chinese. Its panel titles and notes are module
+# constants; the usage line, the help option's text and the type column come from its classes,
+# which have no setting for them (tests/test_cli.py reads every help screen for English).
+USAGE_WORDS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
+TYPE_WORDS = {
+    "int": "整数",
+    "integer": "整数",
+    "float": "数",
+    "str": "文本",
+    "text": "文本",
+    "path": "路径",
+    "Path": "路径",
+}
+
+
+def _type_label(label: str | None) -> str | None:
+    """``<int>`` → ``<整数>``, ``<list[str]>`` → ``<文本…>``; none for on/off switches."""
+    m = re.fullmatch(r"<(?:list\[)?(\w+)(\]| range)?>", label or "")
+    if m is None:
+        return label  # choices are shown as their values
+    if m[1] == "bool":
+        return None
+    return f"<{TYPE_WORDS.get(m[1], m[1])}{'…' if m[2] == ']' else ''}>"
+
+
+def _help_in_chinese() -> None:
+    words = typer.rich_utils
+    words.ARGUMENTS_PANEL_TITLE = "参数"
+    words.OPTIONS_PANEL_TITLE = "选项"
+    words.COMMANDS_PANEL_TITLE = "命令"
+    words.ERRORS_PANEL_TITLE = "错误"
+    words.RICH_HELP = "用“{command_path} {help_option}”查看帮助。"
+    words.DEFAULT_STRING = "[默认：{}]"
+    words.ENVVAR_STRING = "[环境变量：{}]"
+    words.REQUIRED_LONG_STRING = "[必填]"
+    words.DEPRECATED_STRING = "（已停用）"
+    words.ABORTED_TEXT = "已中断。"
+
+    command = click_core.Command  # TyperCommand and TyperGroup both
+    plain_help_option = command.get_help_option
+
+    def format_usage(self, ctx, formatter) -> None:
+        pieces = [USAGE_WORDS.get(p, p) for p in self.collect_usage_pieces(ctx)]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
+
+    def get_help_option(self, ctx):
+        option = plain_help_option(self, ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+    command.format_usage = format_usage
+    command.get_help_option = get_help_option
+    for param in (typer.core.TyperOption, typer.core.TyperArgument):
+        plain_type = param.display_type_rich
+        param.display_type_rich = lambda self, ctx, plain_type=plain_type: _type_label(plain_type(self, ctx))
+
+
+_help_in_chinese()
 
 app = typer.Typer(
     help="gongkai：政府信息公开工作年度报告的解析、检查与生成。",
@@ -84,7 +140,10 @@ def _json_default(v):
 
 @app.command()
 def parse(
-    files: Annotated[list[Path], typer.Argument(help="年度报告文件（文本、Markdown、网页）", show_default=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="年度报告文件（文本、网页、Word、PDF、扫描件）", metavar="文件", show_default=False),
+    ],
     cells: Annotated[
         bool, typer.Option("--cells", help="输出单元格 JSON（格式、年度、单位、各单元格、章节、问题）")
     ] = False,
@@ -117,7 +176,10 @@ def parse(
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="年度报告文件，或 parse --cells 输出的 JSON", show_default=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="年度报告文件，或 parse --cells 输出的 JSON", metavar="文件", show_default=False),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出问题清单")] = False,
 ) -> None:
     """检查年度报告：表内勾稽关系、表格与章节是否齐全、正文与表格是否一致。发现错误时退出码为 1。"""
@@ -165,7 +227,9 @@ def _print_issues(path: Path, report: Report) -> None:
 
 @app.command()
 def render(
-    source: Annotated[Path, typer.Argument(help="parse --cells 输出的 JSON，或年度报告文件", show_default=False)],
+    source: Annotated[
+        Path, typer.Argument(help="parse --cells 输出的 JSON，或年度报告文件", metavar="文件", show_default=False)
+    ],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件", show_default=False)],
     to: Annotated[
         str | None, typer.Option("--to", help="输出格式：docx、html、md、xlsx、json；默认按输出文件扩展名")
@@ -214,15 +278,41 @@ cli_time.register(app)
 cli_letters.register(app)
 
 
+# Why Typer (pydantic) refused a value, by error type.
+VALUE_ERRORS = {
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "decimal_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than_equal": "应不小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "less_than_equal": "应不大于 {le}",
+    "less_than": "应小于 {lt}",
+    "literal_error": "应为 {expected} 之一",
+    "enum": "应为 {expected} 之一",
+}
+
+
+def _param_name(param) -> str:
+    if isinstance(param, typer.core.TyperArgument):
+        return param.metavar or param.name.upper()
+    return "、".join(getattr(param, "opts", None) or [str(param.name)])
+
+
 def _usage_message(e: click_errors.UsageError) -> str:
     """Typer's usage errors, said in Chinese."""
     if isinstance(e, click_errors.MissingParameter) and e.param is not None:
-        names = "、".join(getattr(e.param, "opts", None) or [str(e.param.name)])
-        return f"缺少参数 {names.upper() if not names.startswith('-') else names}"
+        return f"缺少参数 {_param_name(e.param)}"
     if isinstance(e, click_errors.NoSuchOption):
         return f"没有选项 {e.option_name}"
     if isinstance(e, click_errors.BadParameter):
-        return f"参数值无效：{e.message}"
+        name = _param_name(e.param) if e.param is not None else "参数"
+        errors = e.__cause__.errors() if hasattr(e.__cause__, "errors") else []
+        if errors and errors[0]["type"] in VALUE_ERRORS:
+            why = VALUE_ERRORS[errors[0]["type"]].format(**errors[0].get("ctx", {}))
+            return f"{name} 的值“{errors[0]['input']}”无效：{why}"
+        return f"{name} 的值无效"
     text = e.format_message()
     if text.startswith("Got unexpected extra argument"):
         return "多余的参数：" + text.split("(", 1)[-1].rstrip(")")

@@ -58,7 +58,11 @@ def fee(
 def letter(
     outcome: Annotated[
         str,
-        typer.Argument(help="办理结果（如 granted、denied.third_party）或 correction、extension", show_default=False),
+        typer.Argument(
+            help="办理结果（如 granted、denied.third_party）或 correction、extension",
+            metavar="种类",
+            show_default=False,
+        ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="输出的 .docx 文件", show_default=False)],
     agency: Annotated[str, typer.Option("--agency", help="答复机关", show_default=False)],

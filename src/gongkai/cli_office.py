@@ -76,7 +76,9 @@ UserOption = Annotated[
 
 
 def import_ledger(
-    ledger: Annotated[Path | None, typer.Argument(help="Excel 台账（.xlsx）", show_default=False)] = None,
+    ledger: Annotated[
+        Path | None, typer.Argument(help="Excel 台账（.xlsx）", metavar="台账", show_default=False)
+    ] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="机关名称", show_default=False)] = None,
     template: Annotated[
         Path | None, typer.Option("--template", help="把空白台账模板写到此文件，不导入", show_default=False)
@@ -159,7 +161,7 @@ def report_build(
 
 
 def agency_add(
-    name: Annotated[str, typer.Argument(help="机关名称", show_default=False)],
+    name: Annotated[str, typer.Argument(help="机关名称", metavar="名称", show_default=False)],
     parent: Annotated[str | None, typer.Option("--parent", help="上级机关名称", show_default=False)] = None,
     user: UserOption = None,
 ) -> None:
@@ -196,9 +198,11 @@ def office_migrate() -> None:
 
 
 def office_manage(
-    args: Annotated[list[str] | None, typer.Argument(help="Django 管理命令及其参数，如 createsuperuser")] = None,
+    args: Annotated[
+        list[str] | None, typer.Argument(help="Django 管理命令及其参数，如 createsuperuser", metavar="命令")
+    ] = None,
 ) -> None:
-    """运行 Django 管理命令（如 createsuperuser、runserver）。"""
+    """运行 Django 管理命令（如 createsuperuser 创建管理员）。"""
     from gongkai.office import manage
 
     manage(list(args or ()))

@@ -15,7 +15,9 @@ EXIT_BAD_INPUT = 2
 
 
 def review(
-    directory: Annotated[Path, typer.Argument(help="存放各单位年度报告的目录（含子目录）", show_default=False)],
+    directory: Annotated[
+        Path, typer.Argument(help="存放各单位年度报告的目录（含子目录）", metavar="目录", show_default=False)
+    ],
     out: Annotated[
         Path,
         typer.Option("-o", "--out", help="结果文件：.xlsx、.csv、.jsonl 或 .parquet", show_default=False),

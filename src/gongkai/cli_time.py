@@ -94,7 +94,7 @@ def deadline(
 
 
 def calendar_import(
-    path: Annotated[Path, typer.Argument(help="年度节假日安排文件 YYYY.toml", show_default=False)],
+    path: Annotated[Path, typer.Argument(help="年度节假日安排文件 YYYY.toml", metavar="文件", show_default=False)],
 ) -> None:
     """导入国务院公布的某年节假日安排（TOML 文件），校验后保存到日历目录。"""
     try:
