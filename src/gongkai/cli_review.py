@@ -27,7 +27,8 @@ def review(
         typer.Option("-j", "--jobs", help="并行进程数，默认为 CPU 核数；0 表示在本进程中逐个解析", show_default=False),
     ] = None,
     resume: Annotated[
-        bool, typer.Option("--resume", help="续做：读取已有的结果文件，跳过其中已处理且未改动的文件")
+        bool,
+        typer.Option("--resume", help="续做：读取已有的结果文件，跳过其中已处理且未改动的文件（上次无法读取的会重试）"),
     ] = False,
 ) -> None:
     """批量审阅：解析目录中的全部年度报告，检查后汇总为一个表格（报告、问题、汇总）。"""
@@ -44,7 +45,9 @@ def review(
         err.print(f"[bold red]错误[/]：无法写入 {out}（{e.strerror}）", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     skipped = len(result.entries) - len(result.parsed)
-    note = f"（续做：跳过已处理的 {skipped} 份）" if resume and skipped else ""
+    note = f"（续做：跳过已处理的 {skipped} 份" if resume and skipped else ""
+    note += f"，重试上次无法读取的 {len(result.retried)} 份" if note and result.retried else ""
+    note += "）" if note else ""
     Console(highlight=False, soft_wrap=True).print(f"{result.summary()}{note}。结果已写入 {out}", markup=False)
 
 

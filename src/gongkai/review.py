@@ -7,7 +7,8 @@ reason), runs the cross-year checks over the batch and writes the result atomica
 ``.jsonl`` (one ``parse --cells`` object per file). Rows are ordered by relative path.
 
 With ``resume=True`` the existing output is read back and files whose relative path, size
-and mtime match a row in it are not parsed again.
+and mtime match a row in it are not parsed again — unless they could not be read then (a
+missing OCR engine or LibreOffice, a crashed worker): those are tried again.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ class Result:
     entries: list[Entry]
     cross: list[tuple[Entry, Issue]] = field(default_factory=list)
     parsed: list[str] = field(default_factory=list)  # files parsed in this run (not resumed)
+    retried: list[str] = field(default_factory=list)  # of those, unchanged but unreadable last time
     seconds: float = 0.0
 
     def counts(self) -> Counter:
@@ -250,6 +252,7 @@ def review(
         old = {e.file: e for e in read_entries(out)}
     entries: dict[str, Entry] = {}
     tasks = []
+    retried: list[str] = []
     for p in find_reports(root):
         rel = p.relative_to(root).as_posix()
         try:
@@ -257,10 +260,13 @@ def review(
         except OSError:
             st = None
         prev = old.get(rel)
-        if prev is not None and st is not None and (prev.size, prev.mtime_ns) == (st.st_size, st.st_mtime_ns):
+        unchanged = prev is not None and st is not None and (prev.size, prev.mtime_ns) == (st.st_size, st.st_mtime_ns)
+        if unchanged and prev.status != "error":
             entries[rel] = prev
         else:
             tasks.append((str(p), rel))
+            if unchanged:  # unreadable last time: maybe OCR or LibreOffice is there now
+                retried.append(rel)
 
     with _progress(progress, len(tasks)) as advance:
 
@@ -274,7 +280,7 @@ def review(
         else:
             run_pool(tasks, min(jobs, len(tasks)), parse, done)
 
-    result = Result([entries[k] for k in sorted(entries)], parsed=sorted(t[1] for t in tasks))
+    result = Result([entries[k] for k in sorted(entries)], parsed=sorted(t[1] for t in tasks), retried=retried)
     result.cross = cross_issues(result.entries)
     if out is not None:
         write(result, out)
