@@ -270,6 +270,7 @@ def serve(
     from gongkai.office import server
 
     try:
+        server.check_address(host, port)
         _setup()
         if demo_data:
             from gongkai.office import demo

@@ -176,3 +176,21 @@ def test_stops_on_sigterm(server):
     _, proc, _ = server
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
+
+
+@pytest.mark.parametrize(
+    ("host", "reason"),
+    [("127.0.0.1", "端口已被占用"), ("10.255.255.254", "本机没有这个地址"), ("no such host!", "地址写法不对")],
+)
+def test_an_address_it_cannot_use_is_a_chinese_error(tmp_path, host, reason):
+    """Before anything is set up: exit code 2 and the reason, not gunicorn's English retries."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if k != "GONGKAI_DATABASE_URL"} | {"GONGKAI_DATA_DIR": str(tmp_path)}
+        cmd = [sys.executable, "-m", "gongkai", "serve", "--port", str(port), "--host", host]
+        result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"无法在 {host}:{port} 上提供服务：{reason}" in result.stderr
+    assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())  # nothing set up

@@ -8,8 +8,12 @@ are collected into the data directory; WhiteNoise serves them (``wsgi.py``).
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from collections.abc import Callable
+
+from gongkai.errors import GongkaiError
 
 # A request may legitimately run long: OCR of an uploaded scan takes seconds per page.
 REQUEST_TIMEOUT = 600  # seconds
@@ -24,8 +28,26 @@ def default_workers() -> int:
     return max(2, cores)
 
 
+def check_address(host: str, port: int) -> None:
+    """A Chinese reason now, rather than gunicorn's English retries later, when the address
+    cannot be listened on (most often: the workbench is already running on that port)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except (socket.gaierror, UnicodeError):
+            raise GongkaiError(f"无法在 {host}:{port} 上提供服务：地址写法不对，请检查 --host") from None
+        except OSError as e:
+            reason = {
+                errno.EADDRINUSE: "端口已被占用（工作台可能已在运行），请用 --port 换一个端口",
+                errno.EACCES: "没有权限使用这个端口（1024 以下的端口需要管理员权限），请用 --port 换一个端口",
+                errno.EADDRNOTAVAIL: "本机没有这个地址，请检查 --host",
+            }.get(e.errno, e.strerror)
+            raise GongkaiError(f"无法在 {host}:{port} 上提供服务：{reason}") from None
+
+
 def serve(host: str, port: int, workers: int, on_ready: Callable[[str], None] = print) -> None:
-    """Serve until interrupted. Django must be set up and migrated already."""
+    """Serve until interrupted. Django must be set up and migrated, the address checked."""
     from django.core.management import call_command
     from django.db import connections
 
