@@ -1,8 +1,20 @@
 """PDF reader: two real published reports, checked cell by cell against the printed pages;
-PDFs LibreOffice made from our own DOCX round-trip; scans go to OCR; bad input is refused."""
+PDFs LibreOffice made from our own DOCX round-trip; scans go to OCR; bad input is refused;
+in text PDFs, OCR reads exactly what has no text layer (scanned pages, pasted table pictures).
 
+The mixed PDFs are made by ``tests/corpus/scan/make_mixed.py``: generated reports (every cell
+a distinct number) with table 三 as a scanned page (gb2019) or as a picture between the text
+paragraphs (gb2021). ``tests/corpus/pdf/documents.json`` holds what the reader gave for the
+text PDFs before it looked at pictures; regenerate it only for an intended change of the text
+reader: ``python -c "from tests.test_ingest_pdf import write_documents; write_documents()"``.
+"""
+
+import functools
+import json
+import subprocess
 import sys
 import types
+from dataclasses import asdict
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -11,14 +23,16 @@ import docx
 import pytest
 
 from gongkai.errors import GongkaiError
-from gongkai.ingest import read_bytes
-from gongkai.ingest.model import Document, Paragraph
+from gongkai.ingest import read_bytes, scan
+from gongkai.ingest.model import Document, Grid, Paragraph
 from gongkai.ingest.pdf import read_pdf
 from gongkai.parse import parse_bytes, parse_document
 
+from .test_ingest_scan import needs_ocr, uncertain_ids
 from .test_roundtrip import generated, same
 
 CORPUS = Path(__file__).parent / "corpus" / "pdf"
+SCANS = Path(__file__).parent / "corpus" / "scan"
 
 T3_COLS = ("natural", "business", "research", "nonprofit", "legal_service", "org_other", "total")
 T3_ROWS = (
@@ -301,3 +315,245 @@ def test_broken_pdf_gets_a_chinese_message(data, message):
         parse_document(read_bytes(data, "坏的报告.pdf", ".pdf"))
     assert message in str(e.value)
     assert "坏的报告.pdf" in str(e.value)
+
+
+# (f) text PDFs with parts only as pictures: OCR reads exactly those
+
+
+def as_dict(doc: Document) -> dict:
+    blocks = []
+    for b in doc.blocks:
+        d = asdict(b) | {"kind": type(b).__name__}
+        if isinstance(b, Grid):
+            d["uncertain"], d["copies"] = sorted(map(list, b.uncertain)), sorted(map(list, b.copies))
+        blocks.append(d)
+    return {"carrier": doc.carrier, "source": doc.source, "blocks": blocks}
+
+
+def text_pdfs() -> list[Path]:
+    return [p for p in sorted(CORPUS.glob("*.pdf")) if p.name != "encrypted.pdf"]
+
+
+def write_documents() -> None:
+    docs = {p.name: as_dict(read_pdf(p.read_bytes(), p.name)) for p in text_pdfs()}
+    (CORPUS / "documents.json").write_text(json.dumps(docs, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+def refuse(*args, **kwargs):
+    raise AssertionError("OCR started on a PDF that has nothing to read by OCR")
+
+
+def test_text_pdfs_read_as_before(monkeypatch):
+    """Without pictures, exactly the Documents of the reader before pictures were looked at; no OCR."""
+    monkeypatch.setattr(scan, "read_pdf_images", refuse)
+    monkeypatch.setattr(scan, "read_scan_pdf", refuse)
+    before = json.loads((CORPUS / "documents.json").read_text("utf-8"))
+    assert sorted(before) == [p.name for p in text_pdfs()]
+    for path in text_pdfs():
+        doc = read_pdf(path.read_bytes(), path.name)
+        assert as_dict(doc) == before[path.name], path.name
+        assert doc.unread == []
+
+
+# Which pictures go to OCR: one-page-size PDFs drawn by hand, OCR replaced by a recorder.
+
+IMAGE = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8"
+IMAGE += b" /Length 1 >>\nstream\n\x80\nendstream"
+HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def pages_pdf(*contents: bytes) -> bytes:
+    """A PDF of A4 pages with the given content streams; /Im is a picture, /F1 a font."""
+    n = len(contents)
+    kids = b" ".join(b"%d 0 R" % (5 + 2 * i) for i in range(n))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n)]
+    objects += [IMAGE, HELVETICA]
+    for i, content in enumerate(contents):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R" % (6 + 2 * i)
+            + b" /Resources << /XObject << /Im 3 0 R >> /Font << /F1 4 0 R >> >> >>"
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for k, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % k + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def img(x: float, top: float, w: float, h: float) -> bytes:
+    return b"q %g 0 0 %g %g %g cm /Im Do Q\n" % (w, h, x, 842 - top - h)
+
+
+def txt(x: float, top: float, text: str) -> bytes:
+    return b"BT /F1 12 Tf %g %g Td (%s) Tj ET\n" % (x, 842 - top - 10, text.encode())
+
+
+@pytest.fixture
+def ocr_jobs(monkeypatch):
+    """What read_pdf hands to OCR; each run comes back as a grid reading OCR."""
+    jobs = []
+
+    def read_pdf_images(data, runs, source):
+        jobs.extend(runs)
+        return [[Grid(rows=[["OCR"]])] for _ in runs]
+
+    monkeypatch.setattr(scan, "ocr_available", lambda: True)
+    monkeypatch.setattr(scan, "read_pdf_images", read_pdf_images)
+    monkeypatch.setattr(scan, "read_scan_pdf", lambda data, source: Document([], source, "image"))
+    return jobs
+
+
+BODY = txt(72, 200, "Above the picture;") + txt(72, 700, "Below the picture;")
+
+
+@pytest.mark.parametrize(
+    ("content", "boxes"),
+    [
+        (img(72, 300, 450, 300), [(72, 300, 522, 600)]),  # a table picture
+        (img(72, 300, 110, 110), []),  # a seal: too narrow
+        (img(72, 300, 450, 20), []),  # a banner or a rule: too low
+        (img(72, 300, 450, 150) + img(72, 450, 450, 150), [(72, 300, 522, 600)]),  # stored in two strips
+        (img(72, 300, 450, 300) + b"".join(txt(80, 310 + 14 * i, "x" * 59 + ";") for i in range(20)), []),  # under text
+        (img(72, 300, 450, 300) + txt(280, 580, "- 3 -"), [(72, 300, 522, 600)]),  # a page number stamped on
+    ],
+    ids=["table", "seal", "banner", "strips", "under-text", "stamped"],
+)
+def test_which_pictures_are_read(ocr_jobs, content, boxes):
+    doc = read_pdf(pages_pdf(BODY + content), "p.pdf")
+    assert ocr_jobs == [[(1, b)] for b in boxes]
+    texts = [b.text if isinstance(b, Paragraph) else b.rows[0][0] for b in doc.blocks]
+    assert (texts[0], texts[-1], texts.count("OCR")) == ("Above the picture;", "Below the picture;", len(boxes))
+    assert "OCR" not in texts or texts[1] == "OCR"  # in its place between the lines
+
+
+def test_scanned_pages_among_text_pages_are_read_as_one_run(ocr_jobs):
+    scanned = img(0, 0, 595, 842) + txt(280, 800, "- 2 -")
+    pages = (txt(72, 300, "Page one;"), scanned, scanned, txt(72, 300, "Page four;"), scanned)
+    doc = read_pdf(pages_pdf(*pages), "p.pdf")
+    assert ocr_jobs == [[(2, None), (3, None)], [(5, None)]]
+    texts = [b.text if isinstance(b, Paragraph) else b.rows[0][0] for b in doc.blocks]
+    assert texts == ["Page one;", "OCR", "Page four;", "OCR"]
+
+
+def test_pdf_of_scanned_pages_with_stamped_page_numbers_is_a_scan(ocr_jobs):
+    scanned = img(0, 0, 595, 842) + txt(280, 800, "- 1 -")
+    doc = read_pdf(pages_pdf(scanned, scanned), "p.pdf")
+    assert doc.carrier == "image" and ocr_jobs == []
+
+
+@needs_ocr
+def test_photo_is_not_read(monkeypatch):
+    """A picture with little white paper (here plain mid-gray) is a photo: rendered, never read."""
+    monkeypatch.setattr(scan._Reader, "page", refuse)
+    doc = read_pdf(pages_pdf(BODY + img(72, 300, 450, 300)), "p.pdf")
+    assert [b.text for b in doc.blocks] == ["Above the picture;", "Below the picture;"]
+
+
+# The mixed PDFs, read by OCR
+
+STAINED = "t3.refused.publication.business"  # make_mixed.STAINED: specks over the digits
+
+
+@functools.cache
+def mixed(name: str) -> Document:
+    return read_pdf((SCANS / name).read_bytes(), name)
+
+
+def check_cells(report, expected: dict, flagged: set[str]) -> None:
+    """Every cell as rendered; a cell flagged ocr-uncertain may be missing or hold the low-confidence
+    reading (never silently): it is left to the person checking against the original."""
+    wrong = [f"{cid}: 应为 {want}，读出 {report.cells.get(cid)}" for cid, want in expected.items()
+             if report.cells.get(cid) != want and cid not in flagged]  # fmt: skip
+    assert wrong == []
+
+
+@needs_ocr
+def test_scanned_page_among_text_pages():
+    doc = mixed("mixed-scan-page.pdf")
+    assert doc.carrier == "pdf" and doc.unread == []
+    grids = doc.grids()
+    assert [g.where[0].split("，")[0][:3] for g in grids] == ["第1页", "第2页", "第3页"]
+    assert not grids[0].uncertain and not grids[2].uncertain  # text-layer tables: nothing to doubt
+    report = parse_document(doc)
+    source = generated("gb2019")
+    flagged = uncertain_ids(doc, report)
+    assert flagged == {STAINED}  # the stained cell, and only it
+    assert len(grids[1].uncertain) == 1
+    check_cells(report, source.cells, flagged)
+    assert (report.format, report.year, report.agency, report.title) == ("gb2019", 2020, source.agency, source.title)
+    assert report.sections == source.sections
+
+
+@needs_ocr
+def test_table_picture_between_paragraphs():
+    doc = mixed("mixed-table-image.pdf")
+    assert doc.carrier == "pdf" and doc.unread == []
+    blocks = doc.blocks
+    i = next(k for k, b in enumerate(blocks) if isinstance(b, Grid) and b.where[0].startswith("第2页表格"))
+    assert blocks[i - 1].text == "本年度收到和处理政府信息公开申请情况见下表。"  # page 1, the picture on page 2
+    assert blocks[i + 1].text == "四、政府信息公开行政复议、行政诉讼情况"  # below it on page 2
+    assert [isinstance(b, Grid) for b in blocks].count(True) == 3
+    report = parse_document(doc)
+    source = generated("gb2021")
+    flagged = uncertain_ids(doc, report)
+    assert {cid.split(".")[0] for cid in flagged} <= {"t3"}
+    assert len(flagged) == len(blocks[i].uncertain)
+    check_cells(report, source.cells, flagged)
+    assert report.sections == source.sections
+    assert (report.format, report.year, report.title) == ("gb2021", 2023, source.title)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "unread"),
+    [("mixed-scan-page.pdf", "gb2019", "第2页（整页为图片）"), ("mixed-table-image.pdf", "gb2021", "第2页的图片")],
+    ids=["scan-page", "table-image"],
+)
+def test_mixed_pdf_without_ocr_keeps_its_text(monkeypatch, name, fmt, unread):
+    monkeypatch.setattr(scan, "ocr_available", lambda: False)
+    monkeypatch.setattr(scan, "read_pdf_images", refuse)
+    doc = read_bytes((SCANS / name).read_bytes(), name, ".pdf")
+    assert doc.carrier == "pdf" and doc.unread == [unread]
+    assert len(doc.grids()) == 2  # 表二 and 表四 from the text layer
+    report = parse_document(doc)
+    source = generated(fmt)
+    assert report.sections == source.sections
+    assert {cid: v for cid, v in report.cells.items() if not cid.startswith("t3.")} == {
+        cid: v for cid, v in source.cells.items() if not cid.startswith("t3.")
+    }
+    assert all(v is None for cid, v in report.cells.items() if cid.startswith("t3."))
+    assert [i.where for i in report.issues if i.code == "missing-table"] == ["t3"]
+    assert not [i for i in report.issues if i.code == "ocr-uncertain"]
+    (warning,) = [i for i in report.issues if i.code == "ocr-unavailable"]
+    assert warning.severity == "warning" and unread in warning.message and "gongkai[ocr]" in warning.message
+
+
+NO_OCR = """
+import sys
+class Absent:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("numpy", "cv2", "rapidocr_onnxruntime", "onnxruntime"):
+            raise ImportError(name)
+sys.meta_path.insert(0, Absent())
+from gongkai.errors import GongkaiError
+from gongkai.ingest import read_path
+doc = read_path(sys.argv[1])
+print(doc.carrier, doc.unread, len(doc.grids()))
+try:
+    read_path(sys.argv[2])
+except GongkaiError as e:
+    print(e)
+"""
+
+
+def test_without_the_ocr_extra_installed():
+    """In a Python where the OCR extra (and numpy with it) cannot be imported at all."""
+    args = [sys.executable, "-c", NO_OCR, str(SCANS / "mixed-table-image.pdf"), str(SCANS / "gb2021-scan.pdf")]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=120, check=True).stdout.splitlines()
+    assert out[0] == "pdf ['第2页的图片'] 2"
+    assert "gb2021-scan.pdf" in out[1] and "这是扫描件" in out[1] and 'pip install "gongkai[ocr]"' in out[1]

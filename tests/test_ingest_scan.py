@@ -318,3 +318,29 @@ def test_skew_is_measured_from_ruling_lines(angle):
     assert abs(found + angle) < 0.15
     straight = scan._rotate(cv2, tilted, found)
     assert abs(scan._skew(cv2, scan._binarise(cv2, straight))) < 0.15
+
+
+# --- parts of a PDF page (the PDF reader's pictures) ------------------------------------------
+
+
+@needs_ocr
+def test_render_cuts_a_box_measured_from_the_top_left():
+    import pdfplumber
+
+    data = (SCANS / "mixed-table-image.pdf").read_bytes()
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        im = plumber.pages[1].images[0]
+        box = (im["x0"], im["top"], im["x1"], im["bottom"])
+    pdf = scan._open_pdf(data, "mixed.pdf")
+    try:
+        part = scan._render(pdf, 2, box, "mixed.pdf")
+        whole = scan._render(pdf, 2, None, "mixed.pdf")
+    finally:
+        pdf.close()
+    s = scan.PDF_DPI / 72
+    assert abs(part.shape[1] - (box[2] - box[0]) * s) <= 2 and abs(part.shape[0] - (box[3] - box[1]) * s) <= 2
+    y, x = round(box[1] * s), round(box[0] * s)
+    h, w = part.shape
+    offsets = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]  # pixel rounding
+    assert min(abs(whole[y + dy : y + dy + h, x + dx : x + dx + w].astype(int) - part).mean() for dy, dx in offsets) < 1
+    assert (part < 128).mean() > 0.02  # the table's ink, not the margin

@@ -643,6 +643,17 @@ def extract(doc: Document) -> Report:
                 del report.cells[cid]
         for cid in _ids_of(other_t2):
             report.cells[cid] = None
+    if doc.unread:
+        report.issues.append(
+            Issue(
+                "ocr-unavailable",
+                "warning",
+                "",
+                f"{'、'.join(doc.unread)}没有文字层，未能识别（其中的表格或文字未读入）。"
+                '安装文字识别组件后重新读取：pip install "gongkai[ocr]"',
+                (),
+            )
+        )
     ctx = _Ctx(fmt, report)
     idx = _index(tables)
     for grid in doc.grids():

@@ -43,6 +43,7 @@ class Document:
     blocks: list[Block]
     source: str = ""  # file name, for messages
     carrier: str = ""  # text, markdown, html, docx, pdf, image
+    unread: list[str] = field(default_factory=list)  # places of pictures left unread (no OCR): 第3页的图片
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]

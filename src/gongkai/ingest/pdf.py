@@ -6,6 +6,12 @@ runs on at the top of the next page continues the same grid (a repeated header i
 a row broken by the page is joined). Text outside tables becomes paragraphs: wrapped lines
 are joined, page numbers and running headers/footers dropped. A PDF without usable text
 (a scan, or fonts without a Unicode map) goes to OCR.
+
+OCR also reads what a text PDF holds only as pictures: a page without usable text (a scanned
+page, consecutive ones read as one stretch so a table runs on), and a large picture no text
+lies over (a table pasted as a screenshot), whose blocks take the picture's place among the
+page's lines. Only ``page.images`` metadata is looked at until a picture qualifies. Without
+the OCR extra the text is still read and the pictures' places are listed in ``Document.unread``.
 """
 
 from __future__ import annotations
@@ -35,6 +41,11 @@ PAGE_NUMBER = re.compile(
 )
 NUMBER = re.compile(r"^[-−－]?\d[\d,，.]*$")
 SPACE_RE = re.compile(r"\s+")
+# A picture is read by OCR when it is at least this large and no text lies over it.
+MIN_IMAGE_WIDTH = 0.25  # share of the page width: a seal (4.2 cm, 20% of A4), a logo or a QR code is narrower
+MIN_IMAGE_HEIGHT = 36.0  # points, three lines of body text or two table rows: rules and banners are lower
+TEXT_OVER_IMAGE = 0.02  # share of a picture's area under characters: above it the text layer is its reading
+FULL_PAGE = 0.85  # share of the page a picture covers: a scanned page (stamped page numbers aside)
 TABLE_SETTINGS = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit", "intersection_tolerance": 3}
 
 
@@ -60,11 +71,13 @@ def read_pdf(data: bytes, source: str = "") -> Document:
         raise GongkaiError("PDF 文件中没有页面", path=source)
     readable = sum(p.good for p in pages)
     unreadable = sum(p.bad for p in pages)
-    if readable == 0 or unreadable > BAD_TEXT_SHARE * (readable + unreadable):
+    pictures = all(p.scanned or not p.items for p in pages)  # every page a scan (page numbers stamped on)
+    if readable == 0 or unreadable > BAD_TEXT_SHARE * (readable + unreadable) or pictures:
         from .scan import read_scan_pdf  # no text layer, or fonts without a Unicode map
 
         return read_scan_pdf(data, source)
-    return Document(assemble(pages), source=source, carrier="pdf")
+    unread = read_pictures(data, pages, source)
+    return Document(assemble(pages), source=source, carrier="pdf", unread=unread)
 
 
 def pdf_error(e: Exception, source: str) -> GongkaiError:
@@ -113,12 +126,23 @@ class Part:
 
 
 @dataclass
+class Picture:
+    """A part of a page without a text layer, read by OCR: a whole scanned page or a picture."""
+
+    page: int
+    top: float
+    box: tuple[float, float, float, float] | None  # from the top-left of the crop box; None: the whole page
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
 class Page:
     number: int
     height: float
-    items: list[Line | Part]  # top to bottom
+    items: list[Line | Part | Picture]  # top to bottom
     good: int = 0
     bad: int = 0
+    scanned: bool = False  # no usable text: read whole by OCR
 
 
 def is_white(color) -> bool:
@@ -208,8 +232,18 @@ def read_page(page, number: int) -> Page:
         elif not ch["text"].isspace():
             good += 1
     result = Page(number, float(page.height), [], good, bad)
+    boxes = picture_boxes(page, chars) if page.images else []
+    area = float(page.width * page.height)
+    if (not good and (bad or boxes)) or any((b[2] - b[0]) * (b[3] - b[1]) >= FULL_PAGE * area for b in boxes):
+        result.scanned = True
+        result.items.append(Picture(number, 0.0, None))
+        return result
     if not good:
         return result
+    if boxes:  # the text inside a picture is read with it, not twice
+        x0, top = page.cropbox[0], page.cropbox[1]  # where rendering starts
+        result.items += [Picture(number, b[1], (b[0] - x0, b[1] - top, b[2] - x0, b[3] - top)) for b in boxes]
+        chars = [ch for ch in chars if not any(inside(ch, b) for b in boxes)]
     rules = ruling_edges(page)
     parts: list[tuple[Part, list[float], dict]] = []
     if len(rules) >= 4:
@@ -242,6 +276,39 @@ def read_page(page, number: int) -> Page:
             result.items.append(Line(number, x0, x1, top, bottom, size, text))
     result.items.sort(key=lambda it: it.top)
     return result
+
+
+def inside(ch, box: tuple[float, float, float, float]) -> bool:
+    cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def picture_boxes(page, chars) -> list[tuple[float, float, float, float]]:
+    """Boxes of the page's pictures to read by OCR: images that touch are one picture (a
+    picture stored in strips); it must be large, and not lie under the text layer."""
+    px0, ptop, px1, pbottom = page.bbox
+    boxes = []
+    for im in page.images:
+        box = [max(im["x0"], px0), max(im["top"], ptop), min(im["x1"], px1), min(im["bottom"], pbottom)]
+        if box[2] - box[0] <= 0 or box[3] - box[1] <= 0:
+            continue  # off the page
+        for other in [b for b in boxes if touches(b, box)]:
+            boxes.remove(other)
+            box = [min(box[0], other[0]), min(box[1], other[1]), max(box[2], other[2]), max(box[3], other[3])]
+        boxes.append(box)
+    out = []
+    for x0, top, x1, bottom in sorted(boxes, key=lambda b: b[1]):
+        if x1 - x0 < MIN_IMAGE_WIDTH * page.width or bottom - top < MIN_IMAGE_HEIGHT:
+            continue
+        box = (x0, top, x1, bottom)
+        covered = sum((c["x1"] - c["x0"]) * (c["bottom"] - c["top"]) for c in chars if inside(c, box))
+        if covered < TEXT_OVER_IMAGE * (x1 - x0) * (bottom - top):
+            out.append(box)
+    return out
+
+
+def touches(a, b) -> bool:
+    return a[0] <= b[2] + SNAP and b[0] <= a[2] + SNAP and a[1] <= b[3] + SNAP and b[1] <= a[3] + SNAP
 
 
 def make_part(boxes, page: int) -> tuple[Part, list[float], dict] | None:
@@ -311,6 +378,31 @@ def join_lines(lines: list[str]) -> str:
 # --- the document -----------------------------------------------------------------------------
 
 
+def read_pictures(data: bytes, pages: list[Page], source: str) -> list[str]:
+    """OCR the pictures into their blocks; consecutive scanned pages are one run. Without the
+    OCR extra, the places of the pictures left unread."""
+    runs: list[list[Picture]] = []
+    for p in pages:
+        for it in p.items:
+            if not isinstance(it, Picture):
+                continue
+            last = runs[-1][-1] if runs else None
+            if it.box is None and last is not None and last.box is None and last.page == it.page - 1:
+                runs[-1].append(it)
+            else:
+                runs.append([it])
+    if not runs:
+        return []
+    from .scan import ocr_available, read_pdf_images
+
+    if not ocr_available():
+        return [f"第{it.page}页" + ("（整页为图片）" if it.box is None else "的图片") for run in runs for it in run]
+    jobs = [[(it.page, it.box) for it in run] for run in runs]
+    for run, blocks in zip(runs, read_pdf_images(data, jobs, source), strict=True):
+        run[0].blocks = blocks
+    return []
+
+
 def running_lines(pages: list[Page]) -> set[int]:
     """ids of Lines that are page numbers or headers/footers repeated on most pages."""
     zone: list[tuple[Line, str]] = []
@@ -319,7 +411,8 @@ def running_lines(pages: list[Page]) -> set[int]:
             if isinstance(it, Line) and (it.bottom < MARGIN_ZONE * p.height or it.top > (1 - MARGIN_ZONE) * p.height):
                 zone.append((it, re.sub(r"\d+", "#", it.text.replace(" ", ""))))
     seen = Counter(key for _, key in {(it.page, key) for it, key in zone})
-    repeated = {key for key, n in seen.items() if n >= 2 and n >= len(pages) / 2}
+    text_pages = sum(1 for p in pages if not p.scanned)
+    repeated = {key for key, n in seen.items() if n >= 2 and n >= text_pages / 2}
     return {id(it) for it, key in zone if PAGE_NUMBER.match(it.text) or key in repeated}
 
 
@@ -337,17 +430,21 @@ def assemble(pages: list[Page]) -> list[Block]:
 
     blocks: list[Block] = []
     runs: list[list[Part]] = []
-    prev: Line | Part | None = None
+    slots: list[int] = []  # where the grids of runs go
+    prev: Line | Part | Picture | None = None
     for p in pages:
         first = True
         for it in p.items:
             if id(it) in drop:
                 continue
-            if isinstance(it, Part):
+            if isinstance(it, Picture):
+                blocks += it.blocks
+            elif isinstance(it, Part):
                 if first and isinstance(prev, Part) and prev.page == it.page - 1 and same_columns(prev, it):
                     runs[-1].append(it)
                 else:
                     runs.append([it])
+                    slots.append(len(blocks))
                     blocks.append(Grid(rows=[]))  # filled below
             else:
                 heading = it.size > body + 1.5
@@ -357,12 +454,8 @@ def assemble(pages: list[Page]) -> list[Block]:
                 else:
                     blocks.append(Paragraph(it.text, heading=heading, where=f"第{it.page}页"))
             prev, first = it, False
-    grids = iter(runs)
-    tables = 0
-    for i, b in enumerate(blocks):
-        if isinstance(b, Grid):
-            tables += 1
-            blocks[i] = grid_of(next(grids), tables)
+    for n, (i, run) in enumerate(zip(slots, runs, strict=True), start=1):
+        blocks[i] = grid_of(run, n)
     return [b for b in blocks if not isinstance(b, Grid) or b.rows]
 
 

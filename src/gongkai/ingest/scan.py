@@ -9,7 +9,9 @@ models. A table at the top of a page with the columns of the table that ended th
 page continues it.
 
 OCR is the optional extra ``gongkai[ocr]`` (rapidocr_onnxruntime, which brings OpenCV and
-ships its models inside the wheel: nothing is downloaded). Digits are never guessed: a cell
+ships its models inside the wheel: nothing is downloaded). The PDF reader also sends here the
+parts of a text PDF that are only pictures (``read_pdf_images``): scanned pages and pasted
+tables, rendered and read by the same page reader as a scan. Digits are never guessed: a cell
 read with low confidence, or holding letters where a number is expected, is listed in
 ``Grid.uncertain``.
 """
@@ -23,7 +25,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:  # comes with the OCR extra; without it this module only says so (ocr_available, the hint)
+    np = None  # type: ignore[assignment]
 
 from gongkai.errors import GongkaiError
 from gongkai.ingest.model import Block, Document, Grid, Paragraph
@@ -39,6 +44,7 @@ DET_SIDE = 1600  # text detection runs on at most this many pixels per side
 REC_MIN_WIDTH = 320  # recognition pads each crop to at least this width
 REC_BATCH = 6
 TEXT_SCORE = 0.5  # recognised text outside tables below this confidence is dropped
+PAPER_LEVEL, PAPER_SHARE = 200, 0.5  # a picture with less than half its pixels this light is a photo
 
 INSTALL_HINT = '识别扫描件需要安装文字识别组件，请运行：pip install "gongkai[ocr]"'
 
@@ -104,35 +110,78 @@ def _cv2(source: str) -> Any:
 def read_scan_pdf(data: bytes, source: str = "") -> Document:
     """Read a PDF whose pages are images: each page is rendered and read with OCR."""
     engine = _engine(source)
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as e:
-        msg = "PDF文件有密码保护，无法读取" if "password" in str(e).lower() else "PDF文件已损坏或不完整，无法打开"
-        raise GongkaiError(msg, path=source) from None
+    pdf = _open_pdf(data, source)
     try:
         n = len(pdf)
         if n == 0:
             raise GongkaiError("PDF文件没有页面", path=source)
         if n > MAX_PAGES:
             raise GongkaiError(f"PDF文件有 {n} 页，超过 {MAX_PAGES} 页的上限", path=source)
-        reader = _Reader(engine, source)
-        for i in range(n):
-            page = pdf[i]
-            try:
-                w, h = page.get_size()
-                scale = min(PDF_DPI / 72, (MAX_PIXELS / 4 / max(w * h, 1)) ** 0.5)
-                bitmap = page.render(scale=scale, grayscale=True)
-                gray = np.array(bitmap.to_pil().convert("L"))
-            except pdfium.PdfiumError:
-                raise GongkaiError(f"第{i + 1}页无法渲染，PDF文件可能已损坏", path=source) from None
-            finally:
-                page.close()
-            reader.page(gray, i + 1)
+        blocks = _read_run(engine, pdf, [(i, None) for i in range(1, n + 1)], source)
     finally:
         pdf.close()
-    return Document(reader.finish(), source=source, carrier="image")
+    return Document(blocks, source=source, carrier="image")
+
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the page's top-left
+
+
+def read_pdf_images(data: bytes, runs: list[list[tuple[int, Box | None]]], source: str = "") -> list[list[Block]]:
+    """Read parts of a PDF that have no text layer: for the PDF reader's scanned pages and
+    pictures. Each run is a list of (page number, box or None for the whole page) read as
+    one stretch, so a table may run on from one page to the next; one list of blocks per run.
+    A picture that is not a document (a photo: little white paper) gives no blocks."""
+    engine = _engine(source)
+    count = sum(len(run) for run in runs)
+    if count > MAX_PAGES:
+        raise GongkaiError(f"PDF文件中有 {count} 处图片需要识别，超过 {MAX_PAGES} 处的上限", path=source)
+    pdf = _open_pdf(data, source)
+    try:
+        return [_read_run(engine, pdf, run, source) for run in runs]
+    finally:
+        pdf.close()
+
+
+def _open_pdf(data: bytes, source: str) -> Any:
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        msg = "PDF文件有密码保护，无法读取" if "password" in str(e).lower() else "PDF文件已损坏或不完整，无法打开"
+        raise GongkaiError(msg, path=source) from None
+
+
+def _read_run(engine: Any, pdf: Any, run: list[tuple[int, Box | None]], source: str) -> list[Block]:
+    """Pages, or boxes of pages, rendered and read one after the other into blocks."""
+    reader = _Reader(engine, source)
+    for number, box in run:
+        gray = _render(pdf, number, box, source)
+        if box is not None and (gray >= PAPER_LEVEL).mean() < PAPER_SHARE:
+            continue  # a photo, not a page or a table
+        reader.page(gray, number)
+    return reader.finish()
+
+
+def _render(pdf: Any, number: int, box: Box | None, source: str) -> np.ndarray:
+    """A page, or the part of it inside ``box``, as an 8-bit grayscale array at PDF_DPI."""
+    import pypdfium2 as pdfium
+
+    page = pdf[number - 1]
+    try:
+        w, h = page.get_size()
+        crop, area = (0.0, 0.0, 0.0, 0.0), w * h
+        if box is not None:
+            x0, top, x1, bottom = box
+            crop = (max(0.0, x0), max(0.0, h - bottom), max(0.0, w - x1), max(0.0, top))  # left, bottom, right, top
+            area = (x1 - x0) * (bottom - top)
+        scale = min(PDF_DPI / 72, (MAX_PIXELS / 4 / max(area, 1)) ** 0.5)
+        bitmap = page.render(scale=scale, grayscale=True, crop=crop)
+        return np.array(bitmap.to_pil().convert("L"))
+    except pdfium.PdfiumError:
+        raise GongkaiError(f"第{number}页无法渲染，PDF文件可能已损坏", path=source) from None
+    finally:
+        page.close()
 
 
 def read_image(data: bytes, source: str = "") -> Document:
@@ -851,4 +900,4 @@ def _norm(row: list[str]) -> str:
     return re.sub(r"\W", "", unicodedata.normalize("NFKC", "".join(row)))
 
 
-__all__ = ["ocr_available", "read_image", "read_scan_pdf"]
+__all__ = ["ocr_available", "read_image", "read_pdf_images", "read_scan_pdf"]
