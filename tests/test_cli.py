@@ -6,8 +6,10 @@ import pytest
 from typer.testing import CliRunner
 
 from gongkai.cli import app
+from gongkai.ingest import scan
 
 from .conftest import SEEDS
+from .test_ingest_scan import SCANS, needs_ocr
 
 runner = CliRunner()
 
@@ -107,6 +109,75 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
     result = invoke("parse", bad, SEEDS / "001_1091e914623cb50c.txt")
     assert result.exit_code == 2
     assert "荆门司法局" in result.stdout
+
+
+# --- several page images as one report (--pages) ---------------------------------------------
+
+
+@pytest.fixture
+def pages(tmp_path):
+    """The three pages of the gb2019 scan, copied under the names an office gives them."""
+    out = []
+    for n in (1, 2, 3):
+        out.append(tmp_path / f"某局2020年报-{n}.jpg")
+        out[-1].write_bytes((SCANS / f"gb2019-{n}.jpg").read_bytes())
+    return out
+
+
+@needs_ocr
+def test_pages_make_one_report_named_after_the_first_file(pages, ocr_once):
+    result = invoke("parse", *pages, "--pages", "--cells")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)  # one object, not one per file
+    assert d["file"] == str(pages[0]) and d["pages"] == [str(p) for p in pages]
+    assert d["format"] == "gb2019"
+    assert d["cells"]["t3.new.total"] == 32  # table 三 goes on from the first image to the second
+    summary = invoke("parse", *pages, "--pages").stdout
+    assert summary.startswith(f"{pages[0]} 等 3 个图片文件：") and len(summary.splitlines()) == 1
+    checked = invoke("check", *pages, "--pages", "--json")
+    (line,) = checked.stdout.splitlines()
+    c = json.loads(line)
+    assert (c["file"], c["pages"]) == (d["file"], d["pages"])
+    has_errors = any(i["severity"] == "error" for i in c["issues"])
+    assert checked.exit_code == (1 if has_errors else 0)
+    assert invoke("check", *pages, "--pages").stdout.startswith(f"{pages[0]} 等 3 个图片文件（")
+
+
+@pytest.mark.parametrize("command", ["parse", "check"])
+def test_pages_refuse_a_file_that_is_not_an_image(pages, tmp_path, command):
+    notes = tmp_path / "说明.txt"
+    notes.write_bytes((SEEDS / "000_5ac34f26426a2d27.txt").read_bytes())
+    result = invoke(command, pages[0], notes, pages[1], "--pages")
+    assert result.exit_code == 2
+    assert f"文件 {notes}：这是文本文件，不是图片" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.output
+
+
+@needs_ocr
+def test_pages_name_a_truncated_image(pages):
+    data = pages[1].read_bytes()
+    pages[1].write_bytes(data[: len(data) // 2])
+    result = invoke("check", *pages, "--pages")
+    assert result.exit_code == 2
+    assert f"文件 {pages[1]}：图片文件已损坏或不完整" in result.stderr
+
+
+def test_pages_without_ocr_give_the_install_hint(pages, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ocr(name, *args, **kwargs):
+        if name.startswith("rapidocr_onnxruntime"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ocr)
+    monkeypatch.setattr(scan, "_ENGINE", None)
+    result = invoke("parse", *pages, "--pages")
+    assert result.exit_code == 2
+    assert f"文件 {pages[0]}：这是扫描件（图片），" in result.stderr
+    assert 'pip install "gongkai[ocr]"' in result.stderr
 
 
 @pytest.mark.parametrize("kind", ["md", "html", "docx", "xlsx", "json", "pdf"])

@@ -1,5 +1,6 @@
 """``gongkai review``: a folder of reports into one table, whatever goes wrong with a file."""
 
+import csv
 import json
 import os
 import shutil
@@ -16,9 +17,12 @@ from gongkai.errors import GongkaiError
 from gongkai.ingest import MAX_BYTES
 from gongkai.parse import parse_path
 from gongkai.render import render
+from gongkai.report import Report
 
 from .conftest import CORPUS, SEEDS
 from .test_crossyear import two_years
+from .test_ingest_scan import CONTINUED, SCANS, cell_scores, needs_ocr, uncertain_ids
+from .test_roundtrip import generated
 
 OUTPUTS = (".xlsx", ".csv", ".jsonl", ".parquet")
 
@@ -293,6 +297,213 @@ def test_cli_review(folder, tmp_path):
     assert out.exists()
     r = CliRunner().invoke(app, ["review", str(folder), "--out", str(out), "--resume"])
     assert r.exit_code == 0 and "跳过已处理的 6 份，重试上次无法读取的 3 份" in r.output
+
+
+# ------------------------------------------------------------------ page images of one report
+
+
+def test_page_groups_rule(tmp_path):
+    names = [
+        "报告-1.jpg",
+        "报告_2.jpg",
+        "报告 3.png",
+        "报告（第4页）.jpg",
+        "报告-10.jpg",
+        "报告.jpg",  # no page number: a report of its own
+        "年报-2020.jpg",  # four digits: a year, not a page
+        "年报-2021.jpg",
+        "单页-1.jpg",  # one page alone
+        "1.jpg",  # no stem
+        "2.jpg",
+        "重复-1.jpg",  # page 1 twice: no group
+        "重复-1.png",
+        "重复-2.jpg",
+        "正文-1.txt",  # not images
+        "正文-2.txt",
+        "sub/报告-5.jpg",  # another folder
+        "sub/附件 第1页.tif",
+        "sub/附件(第2页).TIF",
+    ]
+    files = sorted((tmp_path / n for n in names), key=lambda p: p.relative_to(tmp_path).as_posix())
+    groups = [[p.relative_to(tmp_path).as_posix() for p in g] for g in rv.page_groups(files)]
+    assert [g for g in groups if len(g) > 1] == [
+        ["sub/附件 第1页.tif", "sub/附件(第2页).TIF"],
+        ["报告-1.jpg", "报告_2.jpg", "报告 3.png", "报告（第4页）.jpg", "报告-10.jpg"],
+    ]
+    singles = sorted(g[0] for g in groups if len(g) == 1)
+    assert singles == sorted(set(names) - {n for g in groups if len(g) > 1 for n in g})
+    assert len(groups) == len(names) - 5
+
+
+@pytest.fixture
+def paged(tmp_path: Path) -> Path:
+    """A folder with one report as three page images, one single image and a text report."""
+    d = tmp_path / "paged"
+    d.mkdir()
+    for n in (1, 2, 3):
+        shutil.copy(SCANS / f"gb2019-{n}.jpg", d / f"某局2020年报-{n}.jpg")
+    shutil.copy(SCANS / "no-table.png", d / "某局2020年报.png")
+    shutil.copy(SEEDS / "000_5ac34f26426a2d27.txt", d / "000.txt")
+    return d
+
+
+GROUP = "某局2020年报-1.jpg"
+OTHER_PAGES = ["某局2020年报-2.jpg", "某局2020年报-3.jpg"]
+
+
+@needs_ocr
+@pytest.mark.parametrize("suffix", OUTPUTS)
+def test_page_images_are_one_report(paged, tmp_path, suffix, ocr_once):
+    out = tmp_path / f"review{suffix}"
+    calls: list[list[str]] = []
+
+    def counting(paths):
+        calls.append([Path(p).name for p in paths])
+        return rv.parse_page_images(paths)
+
+    first = rv.review(paged, out, jobs=0, progress=False, parse_pages=counting)
+    assert calls == [[GROUP, *OTHER_PAGES]]
+    rows = by_file(first)
+    assert sorted(rows) == ["000.txt", GROUP, "某局2020年报.png"]
+    group = rows[GROUP]
+    assert (group.carrier, group.report["format"]) == ("image", "gb2019")
+    stamps = [(n, (paged / n).stat().st_size, (paged / n).stat().st_mtime_ns) for n in OTHER_PAGES]
+    assert group.pages == stamps
+    assert rows["某局2020年报.png"].pages == [] and rows["000.txt"].pages == []
+    report = Report.from_dict(group.report)
+    f1, unflagged = cell_scores(generated("gb2019").cells, report, uncertain_ids(None, report))
+    assert f1 >= 0.98 and not unflagged, (f1, unflagged)
+    assert all(report.cells[cid] == want for cid, want in CONTINUED.items())
+
+    back = {e.file: e for e in rv.read_entries(out)}
+    assert [comparable(e, suffix in (".xlsx", ".jsonl")) for e in back.values()] == [
+        comparable(e, suffix in (".xlsx", ".jsonl")) for e in first.entries
+    ]
+    assert back[GROUP].pages == stamps and back["000.txt"].pages == []
+    if suffix == ".csv":  # the other pages are shown, not only kept for --resume
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            shown = {r["文件"]: r["其余各页"] for r in csv.DictReader(fh)}
+        assert shown == {"000.txt": "", GROUP: "、".join(OTHER_PAGES), "某局2020年报.png": ""}
+
+    calls.clear()
+    again = rv.review(paged, out, jobs=0, resume=True, progress=False, parse_pages=counting)
+    assert again.parsed == [] and calls == []
+
+    page2 = paged / OTHER_PAGES[0]
+    st = page2.stat()
+    os.utime(page2, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    third = rv.review(paged, out, jobs=0, resume=True, progress=False, parse_pages=counting)
+    assert third.parsed == [GROUP] and calls == [[GROUP, *OTHER_PAGES]]
+    assert by_file(third)[GROUP].pages[0] == (OTHER_PAGES[0], st.st_size, st.st_mtime_ns + 5_000_000_000)
+    assert by_file(third)[GROUP].report["cells"] == group.report["cells"]
+    assert {e.file: e.pages for e in rv.read_entries(out)}[GROUP] == by_file(third)[GROUP].pages
+
+
+def stub_parse(path: str):
+    """Any file parses as the same text report (module level: picklable for workers)."""
+    return parse_path(SEEDS / "001_1091e914623cb50c.txt")
+
+
+def stub_parse_pages(paths):
+    return parse_path(SEEDS / "004_482dbf59b3589eb0.txt")
+
+
+@pytest.mark.parametrize("jobs", [0, 2])
+def test_page_group_resume_and_size_change_without_ocr(tmp_path, jobs):
+    """Resume over page groups, with stand-in readers: a page that changes size makes its
+    group be read again; the other rows stay."""
+    d = tmp_path / "in"
+    d.mkdir()
+    for n in (1, 2, 3):
+        (d / f"甲-{n}.png").write_bytes(b"page %d" % n)
+    (d / "乙.txt").write_bytes((SEEDS / "001_1091e914623cb50c.txt").read_bytes())
+    out = tmp_path / "r.parquet"
+    kw = dict(jobs=jobs, progress=False, parse=stub_parse, parse_pages=stub_parse_pages)
+    first = by_file(rv.review(d, out, **kw))
+    assert sorted(first) == ["乙.txt", "甲-1.png"]
+    assert first["甲-1.png"].report["format"] == "legacy" and first["乙.txt"].report["format"] == "gb2019"
+    assert rv.review(d, out, resume=True, **kw).parsed == []
+    (d / "甲-3.png").write_bytes(b"page three, scanned again")
+    assert rv.review(d, out, resume=True, **kw).parsed == ["甲-1.png"]
+    (d / "甲-3.png").unlink()  # two pages left: still a group, but not the same one
+    result = rv.review(d, out, resume=True, **kw)
+    assert result.parsed == ["甲-1.png"] and by_file(result)["甲-1.png"].pages[0][0] == "甲-2.png"
+    (d / "甲-2.png").unlink()  # one page left: a report of its own
+    result = rv.review(d, out, resume=True, **kw)
+    assert result.parsed == ["甲-1.png"] and by_file(result)["甲-1.png"].pages == []
+    assert by_file(result)["甲-1.png"].report["format"] == "gb2019"  # read by ``parse``, alone
+
+
+def test_rows_of_pages_read_alone_before_make_way_for_the_group(tmp_path, monkeypatch):
+    """An output written before pages were grouped has a row per page image: on resume the
+    group is read and the rows of its other pages go."""
+    d = tmp_path / "in"
+    d.mkdir()
+    for n in (1, 2):
+        (d / f"甲-{n}.png").write_bytes(b"page %d" % n)
+    out = tmp_path / "r.jsonl"
+    kw = dict(jobs=0, progress=False, parse=stub_parse, parse_pages=stub_parse_pages)
+    with monkeypatch.context() as m:
+        m.setattr(rv, "page_groups", lambda files: [[p] for p in files])
+        assert sorted(by_file(rv.review(d, out, **kw))) == ["甲-1.png", "甲-2.png"]
+    result = rv.review(d, out, resume=True, **kw)
+    assert result.parsed == ["甲-1.png"] and [e.file for e in result.entries] == ["甲-1.png"]
+    assert [e["file"] for e in map(json.loads, out.read_text(encoding="utf-8").splitlines())] == ["甲-1.png"]
+
+
+@pytest.mark.parametrize("suffix", OUTPUTS)
+def test_resume_from_an_output_without_page_columns(folder, tmp_path, suffix):
+    """Outputs written before the 其余各页 / pages columns existed still resume."""
+    out = tmp_path / f"review{suffix}"
+    rv.review(folder, out, jobs=0, progress=False)
+    drop = {"其余各页", "pages"}
+    if suffix == ".csv":
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        with out.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.DictWriter(fh, [c for c in rows[0] if c not in drop])
+            w.writeheader()
+            w.writerows({k: v for k, v in r.items() if k not in drop} for r in rows)
+    elif suffix == ".jsonl":
+        lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        out.write_text("".join(json.dumps({k: v for k, v in x.items() if k not in drop}) + "\n" for x in lines))
+    elif suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(out)
+        pq.write_table(table.drop_columns(sorted(drop)), out)
+    else:
+        wb = load_workbook(out)
+        ws = wb["报告"]
+        for j in sorted((j for j, c in enumerate(ws[1], start=1) if c.value in drop), reverse=True):
+            ws.delete_cols(j)
+        wb.save(out)
+    assert not drop & set(_header(out, suffix))
+    calls: list[str] = []
+
+    def counting(path):
+        calls.append(Path(path).name)
+        return parse_path(path)
+
+    again = rv.review(folder, out, jobs=0, resume=True, parse=counting, progress=False)
+    assert sorted(calls) == sorted(Path(f).name for f in again.retried) and len(again.retried) == 3
+    assert all(e.pages == [] for e in again.entries)
+
+
+def _header(out: Path, suffix: str) -> list[str]:
+    if suffix == ".csv":
+        return out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    if suffix == ".jsonl":
+        return list(json.loads(out.read_text(encoding="utf-8").splitlines()[0]))
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_schema(out).names
+    wb = load_workbook(out, read_only=True)
+    try:
+        return [c.value for c in next(wb["报告"].iter_rows(max_row=1))]
+    finally:
+        wb.close()
 
 
 # ------------------------------------------------------------------ gold corpus (bench/accuracy.py)

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -26,7 +27,7 @@ from typer._click import exceptions as click_errors
 from . import cli_letters, cli_office, cli_review, cli_time
 from .errors import GongkaiError
 from .office.api import cli as cli_api
-from .parse import parse_path
+from .parse import parse_page_images, parse_path
 from .report import Report
 
 # Typer's own words on its help screens, in Chinese. Its panel titles and notes are module
@@ -138,6 +139,26 @@ def _json_default(v):
     raise TypeError(type(v).__name__)
 
 
+PAGES_HELP = "把给出的多个图片文件当作同一份报告的各页（按给出的顺序）"
+
+
+def _reports(files: list[Path], pages: bool) -> Iterator[tuple[Path, str, Report | GongkaiError]]:
+    """Each report to show: (its file, how to name it, the report or why it could not be read).
+    With ``pages`` the files are the page images of one report, named after the first."""
+    if pages:
+        label = f"{files[0]} 等 {len(files)} 个图片文件" if len(files) > 1 else str(files[0])
+        try:
+            yield files[0], label, parse_page_images(files)
+        except GongkaiError as e:
+            yield files[0], label, e
+        return
+    for f in files:
+        try:
+            yield f, str(f), load_report(f)
+        except GongkaiError as e:
+            yield f, str(f), e
+
+
 @app.command()
 def parse(
     files: Annotated[
@@ -147,25 +168,27 @@ def parse(
     cells: Annotated[
         bool, typer.Option("--cells", help="输出单元格 JSON（格式、年度、单位、各单元格、章节、问题）")
     ] = False,
+    pages: Annotated[bool, typer.Option("--pages", help=PAGES_HELP)] = False,
 ) -> None:
-    """解析年度报告，输出其格式、年度、单位和全部统计数字。多个文件时每行输出一个 JSON 对象。"""
+    """解析年度报告，输出其格式、年度、单位和全部统计数字。多个文件时每行一个 JSON 对象；--pages 时合为一份。"""
     failed = False
-    for f in files:
-        try:
-            report = load_report(f)
-        except GongkaiError as e:
-            _fail(e)
+    several = len(files) > 1 and not pages
+    for f, label, report in _reports(files, pages):
+        if isinstance(report, GongkaiError):
+            _fail(report)
             failed = True
             continue
         if cells:
             d = report.to_dict()
-            if len(files) > 1:
+            if pages:
+                d = {"file": str(f), "pages": [str(p) for p in files], **d}
+            elif several:
                 d = {"file": str(f), **d}
-            out.print(_dumps(d, pretty=len(files) == 1), markup=False)
+            out.print(_dumps(d, pretty=not several), markup=False)
         else:
             filled = sum(v is not None for v in report.cells.values())
             out.print(
-                f"{f}：{report.agency or '（单位不详）'} {report.year or '（年度不详）'}年，"
+                f"{label}：{report.agency or '（单位不详）'} {report.year or '（年度不详）'}年，"
                 f"{report.spec.name}，读出 {filled}/{len(report.cells)} 个单元格，"
                 f"问题 {len(report.issues)} 个",
                 markup=False,
@@ -181,33 +204,33 @@ def check(
         typer.Argument(help="年度报告文件，或 parse --cells 输出的 JSON", metavar="文件", show_default=False),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出问题清单")] = False,
+    pages: Annotated[bool, typer.Option("--pages", help=PAGES_HELP)] = False,
 ) -> None:
     """检查年度报告：表内勾稽关系、表格与章节是否齐全、正文与表格是否一致。发现错误时退出码为 1。"""
     any_error = failed = False
-    for f in files:
-        try:
-            report = load_report(f)
-        except GongkaiError as e:
-            _fail(e)
+    for f, label, report in _reports(files, pages):
+        if isinstance(report, GongkaiError):
+            _fail(report)
             failed = True
             continue
-        if f.suffix.lower() == ".json":
+        if not pages and f.suffix.lower() == ".json":
             from .checks import check as run_checks
 
             report = run_checks(report)
         any_error = any_error or bool(report.errors())
         if as_json:
-            d = {"file": str(f), "issues": [i.to_dict() for i in report.issues]}
+            d = {"file": str(f), **({"pages": [str(p) for p in files]} if pages else {})}
+            d["issues"] = [i.to_dict() for i in report.issues]
             out.print(_dumps(d, pretty=False), markup=False)
             continue
-        _print_issues(f, report)
+        _print_issues(label, report)
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
     if any_error:
         raise typer.Exit(EXIT_REPORT_ERRORS)
 
 
-def _print_issues(path: Path, report: Report) -> None:
+def _print_issues(path: Path | str, report: Report) -> None:
     n_err = len(report.errors())
     n_warn = sum(i.severity == "warning" for i in report.issues)
     head = f"{path}（{report.agency or '单位不详'}，{report.year or '年度不详'}年，{report.spec.name}）"

@@ -31,7 +31,10 @@ def review(
         typer.Option("--resume", help="续做：读取已有的结果文件，跳过其中已处理且未改动的文件（上次无法读取的会重试）"),
     ] = False,
 ) -> None:
-    """批量审阅：解析目录中的全部年度报告，检查后汇总为一个表格（报告、问题、汇总）。"""
+    """批量审阅：解析目录中的全部年度报告，检查后汇总为一个表格（报告、问题、汇总）。
+
+    同一目录中名称只差末尾页码的图片（如 报告-1.jpg、报告-2.jpg）作为同一份报告的各页读取。
+    """
     from .review import review as run_review
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)

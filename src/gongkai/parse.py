@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from .checks import check
 from .errors import GongkaiError
 from .extract import extract
-from .ingest import Document, read_bytes, read_path
+from .ingest import Document, read_bytes, read_page_images, read_path
 from .report import Report
 
 
@@ -23,6 +24,11 @@ def parse_document(doc: Document) -> Report:
 
 def parse_path(path: str | Path) -> Report:
     return parse_document(read_path(path))
+
+
+def parse_page_images(paths: Sequence[str | Path]) -> Report:
+    """Image files as the pages of one report, in the order given."""
+    return parse_document(read_page_images(paths))
 
 
 def parse_bytes(data: bytes, source: str = "", suffix: str = "") -> Report:

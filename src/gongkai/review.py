@@ -6,9 +6,16 @@ reason), runs the cross-year checks over the batch and writes the result atomica
 ``.xlsx`` (报告, 问题, 汇总, 单元格说明), ``.csv`` / ``.parquet`` (the 报告 table) or
 ``.jsonl`` (one ``parse --cells`` object per file). Rows are ordered by relative path.
 
+Page images: image files of one folder whose names differ only by a trailing page number
+(``PAGE_MARK_RE``: 报告-1.jpg, 报告_2.jpg, 报告 3.png, 报告（第4页）.jpg) are the pages of one
+report, read as one document in numeric page order (``page_groups``). Its row is named
+after the first page; the other pages are listed in the column 其余各页 (and, with their
+sizes and mtimes, in the hidden column ``pages``).
+
 With ``resume=True`` the existing output is read back and files whose relative path, size
-and mtime match a row in it are not parsed again — unless they could not be read then (a
-missing OCR engine or LibreOffice, a crashed worker): those are tried again.
+and mtime match a row in it are not parsed again (for a group of page images: every page's
+size and mtime) — unless they could not be read then (a missing OCR engine or LibreOffice,
+a crashed worker): those are tried again.
 """
 
 from __future__ import annotations
@@ -17,25 +24,34 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .crossyear import cross_year
 from .errors import GongkaiError
 from .formats import FORMATS
-from .parse import parse_path
+from .parse import parse_page_images, parse_path
 from .report import Issue, Report
 
-SUFFIXES = frozenset(
-    {".txt", ".md", ".htm", ".html", ".docx", ".doc", ".wps", ".pdf"}
-    | {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ""}
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
+SUFFIXES = frozenset({".txt", ".md", ".htm", ".html", ".docx", ".doc", ".wps", ".pdf", ""} | IMAGE_SUFFIXES)
+
+# The page number ending an image file's name (before the suffix): 1 to 3 digits after a
+# hyphen, an underscore or a space (报告-1, 报告_02, 报告 3), or 第N页, in brackets or not
+# (报告（第4页）, 报告(第4页), 报告第4页, 报告-第4页). Half- and full-width forms alike.
+PAGE_MARK_RE = re.compile(
+    r"(?:\s*[-_－＿]\s*|\s+)(?P<n>\d{1,3})$"
+    r"|\s*[-_－＿]?\s*[（(]?\s*第\s*(?P<nth>\d{1,3})\s*页\s*[）)]?$"
 )
+STEM_TRIM = " \t\u3000-_－＿"
 OUTPUTS = (".xlsx", ".csv", ".jsonl", ".parquet")
 
 CARRIERS = {
@@ -66,19 +82,22 @@ FORMAT_WORDS = {"gb2021": "2021年版", "gb2019": "2019年版", "legacy": "2008�
 # every cell id of every format, in official order (gb2021, gb2019, legacy)
 CELL_IDS: tuple[str, ...] = tuple(dict.fromkeys(c for f in FORMATS.values() for c in f.cell_ids(optional=True)))
 
-HEAD = ("文件", "单位", "年度", "格式", "载体", "状态", "错误数", "警告数", "跨年问题数", "原因")
-MACHINE = ("status", "format", "carrier", "size", "mtime_ns")
-HIDDEN = ("format", "carrier", "size", "mtime_ns")
+HEAD = ("文件", "单位", "年度", "格式", "载体", "状态", "错误数", "警告数", "跨年问题数", "原因", "其余各页")
+MACHINE = ("status", "format", "carrier", "size", "mtime_ns", "pages")
+HIDDEN = ("format", "carrier", "size", "mtime_ns", "pages")
 COLUMNS = HEAD + CELL_IDS + MACHINE
 REPORT_KEYS = ("format", "year", "agency", "title", "cells", "sections", "preamble", "issues")
 ISSUE_COLUMNS = ("文件", "单位", "年度", "代码", "级别", "位置", "原文位置", "说明", "severity", "cells")
 
 Parse = Callable[[str], Report]
+ParsePages = Callable[[Sequence[str]], Report]
+Stamp = tuple[str, int, int]  # relative path, size, mtime_ns
 
 
 @dataclass
 class Entry:
-    """One file of the batch: where it is, what became of it, and its report as a dict."""
+    """One report of the batch: where it is, what became of it, and its report as a dict.
+    A report given as page images is named after its first page; ``pages`` are the others."""
 
     file: str  # relative path, with /
     size: int
@@ -89,10 +108,19 @@ class Entry:
     report: dict | None = None  # Report.to_dict(); None when unreadable
     n_errors: int = 0
     n_warnings: int = 0
+    pages: list[Stamp] = field(default_factory=list)  # the pages after the first, in order
 
     @property
-    def key(self) -> tuple[str, int, int]:
-        return self.file, self.size, self.mtime_ns
+    def key(self) -> tuple[str, int, int, tuple[Stamp, ...]]:
+        return self.file, self.size, self.mtime_ns, tuple(self.pages)
+
+
+class Task(NamedTuple):
+    """A report to parse: its (first) file, the relative path, and any further pages."""
+
+    path: str
+    rel: str
+    pages: tuple[tuple[str, str], ...] = ()  # (path, relative path) of the pages after the first
 
 
 @dataclass
@@ -134,22 +162,67 @@ def find_reports(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
+def page_groups(files: Iterable[Path]) -> list[list[Path]]:
+    """The reports among ``files``: each file alone, except image files (``IMAGE_SUFFIXES``)
+    in one folder whose names, without the suffix, are one stem followed by a page number
+    (``PAGE_MARK_RE``): those are one report, its pages in numeric order (2 before 10).
+    A group needs at least two files and a non-empty stem (trailing hyphens, underscores and
+    spaces left out; the suffixes may differ); a page number found twice (报告-1.jpg and
+    报告_1.png) makes no group: those files are read one by one. Ordered as ``files``, each
+    group where its first page is."""
+    files = list(files)
+    pages: dict[tuple[Path, str], list[tuple[int, Path]]] = {}
+    for p in files:
+        if p.suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        m = PAGE_MARK_RE.search(p.stem)
+        stem = p.stem[: m.start()].rstrip(STEM_TRIM) if m else ""
+        if stem:
+            pages.setdefault((p.parent, stem), []).append((int(m["n"] or m["nth"]), p))
+    first: dict[Path, list[Path]] = {}
+    grouped: set[Path] = set()
+    for members in pages.values():
+        numbers = [n for n, _ in members]
+        if len(members) >= 2 and len(set(numbers)) == len(numbers):
+            group = [p for _, p in sorted(members, key=lambda m: m[0])]
+            first[group[0]] = group
+            grouped.update(group)
+    return [first.get(p, [p]) for p in files if p in first or p not in grouped]
+
+
+def _stamp(path: str | Path) -> tuple[int, int]:
+    """Size and mtime (ns) of a file; zeros when it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return 0, 0
+    return st.st_size, st.st_mtime_ns
+
+
 def status_of(issues: Iterable[dict]) -> tuple[str, int, int]:
     sev = Counter(i["severity"] for i in issues)
     status = "errors" if sev["error"] else "warnings" if sev["warning"] else "ok"
     return status, sev["error"], sev["warning"]
 
 
-def parse_one(path: str, rel: str, parse: Parse = parse_path) -> Entry:
-    """Parse one file; never raises for a problem with the file itself."""
+def _base(path: str, rel: str, pages: Sequence[tuple[str, str]]) -> dict:
+    size, mtime = _stamp(path)
+    stamps = [(r, *_stamp(p)) for p, r in pages]
+    return dict(file=rel, size=size, mtime_ns=mtime, carrier=carrier_of(path), pages=stamps)
+
+
+def parse_one(
+    path: str,
+    rel: str,
+    parse: Parse = parse_path,
+    pages: Sequence[tuple[str, str]] = (),
+    parse_pages: ParsePages = parse_page_images,
+) -> Entry:
+    """Parse one report: a file, or with ``pages`` (path, relative path) the page images
+    after the first; never raises for a problem with the files themselves."""
+    base = _base(path, rel, pages)
     try:
-        st = os.stat(path)
-        size, mtime = st.st_size, st.st_mtime_ns
-    except OSError:
-        size = mtime = 0
-    base = dict(file=rel, size=size, mtime_ns=mtime, carrier=carrier_of(path))
-    try:
-        report = parse(path)
+        report = parse_pages([path, *(p for p, _ in pages)]) if pages else parse(path)
     except GongkaiError as e:
         reason = "：".join(p for p in (e.where, e.message) if p)
         return Entry(**base, status="error", error=reason)
@@ -160,47 +233,53 @@ def parse_one(path: str, rel: str, parse: Parse = parse_path) -> Entry:
     return Entry(**base, status=status, report=d, n_errors=n_err, n_warnings=n_warn)
 
 
-def _crashed(path: str, rel: str) -> Entry:
-    try:
-        st = os.stat(path)
-        size, mtime = st.st_size, st.st_mtime_ns
-    except OSError:
-        size = mtime = 0
+def _crashed(task: Task) -> Entry:
     return Entry(
-        rel,
-        size,
-        mtime,
-        carrier_of(path),
-        "error",
-        "内部错误：读取该文件时工作进程意外退出（BrokenProcessPool），文件可能已损坏",
+        **_base(*task),
+        status="error",
+        error="内部错误：读取该文件时工作进程意外退出（BrokenProcessPool），文件可能已损坏",
     )
 
 
-def _isolated(path: str, rel: str, parse: Parse) -> Entry:
-    """Parse one file alone in a fresh worker, to tell a crashing file from its neighbours."""
+def _failed(task: Task, e: Exception) -> Entry:
+    return Entry(task.rel, 0, 0, carrier_of(task.path), "error", f"内部错误：{type(e).__name__}: {e}")
+
+
+def _submit(pool: ProcessPoolExecutor, task: Task, parse: Parse, parse_pages: ParsePages):
+    return pool.submit(parse_one, task.path, task.rel, parse, task.pages, parse_pages)
+
+
+def _isolated(task: Task, parse: Parse, parse_pages: ParsePages) -> Entry:
+    """Parse one report alone in a fresh worker, to tell a crashing file from its neighbours."""
     with ProcessPoolExecutor(1) as pool:
         try:
-            return pool.submit(parse_one, path, rel, parse).result()
+            return _submit(pool, task, parse, parse_pages).result()
         except BrokenProcessPool:
-            return _crashed(path, rel)
+            return _crashed(task)
         except Exception as e:
-            return Entry(rel, 0, 0, carrier_of(path), "error", f"内部错误：{type(e).__name__}: {e}")
+            return _failed(task, e)
 
 
-def run_pool(tasks: list[tuple[str, str]], jobs: int, parse: Parse, done: Callable[[Entry], None]) -> None:
-    """Parse ``tasks`` (path, relative path) in ``jobs`` worker processes, calling ``done``
-    for each entry. A worker crash breaks the pool: finished entries are kept, the files
-    that were in flight are retried one by one in fresh workers (the culprit becomes an
-    error row), and a new pool takes the rest."""
+def run_pool(
+    tasks: list[Task],
+    jobs: int,
+    parse: Parse,
+    done: Callable[[Entry], None],
+    parse_pages: ParsePages = parse_page_images,
+) -> None:
+    """Parse ``tasks`` in ``jobs`` worker processes, calling ``done`` for each entry.
+    A worker crash breaks the pool: finished entries are kept, the reports that were in
+    flight are retried one by one in fresh workers (the culprit becomes an error row), and
+    a new pool takes the rest."""
     pending = deque(tasks)
     while pending:
-        suspects: list[tuple[str, str]] = []
+        suspects: list[Task] = []
         with ProcessPoolExecutor(jobs) as pool:
             running: dict = {}
             while (pending or running) and not suspects:
                 while pending and len(running) < 2 * jobs:
                     task = pending.popleft()
-                    running[pool.submit(parse_one, *task, parse)] = task
+                    running[_submit(pool, task, parse, parse_pages)] = task
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     task = running.pop(fut)
@@ -209,7 +288,7 @@ def run_pool(tasks: list[tuple[str, str]], jobs: int, parse: Parse, done: Callab
                     except BrokenProcessPool:
                         suspects.append(task)
                     except Exception as e:
-                        done(Entry(task[1], 0, 0, carrier_of(task[0]), "error", f"内部错误：{type(e).__name__}: {e}"))
+                        done(_failed(task, e))
             if suspects:
                 wait(running)
                 for fut, task in running.items():
@@ -217,8 +296,8 @@ def run_pool(tasks: list[tuple[str, str]], jobs: int, parse: Parse, done: Callab
                         done(fut.result())
                     else:
                         suspects.append(task)
-        for task in sorted(suspects, key=lambda t: t[1]):
-            done(_isolated(*task, parse))
+        for task in sorted(suspects, key=lambda t: t.rel):
+            done(_isolated(task, parse, parse_pages))
 
 
 def review(
@@ -229,11 +308,13 @@ def review(
     resume: bool = False,
     parse: Parse = parse_path,
     progress: bool = True,
+    parse_pages: ParsePages = parse_page_images,
 ) -> Result:
     """Parse every report under ``root`` and write the table to ``out`` (if given).
 
     ``jobs`` worker processes (default: one per CPU); ``jobs=0`` parses in this process.
-    ``parse`` must be picklable (a module-level function) when ``jobs`` > 0.
+    ``parse`` (one file) and ``parse_pages`` (the page images of one report) must be
+    picklable (module-level functions) when ``jobs`` > 0.
     """
     start = time.perf_counter()
     root = Path(root)
@@ -251,22 +332,23 @@ def review(
     if resume and out is not None and out.exists():
         old = {e.file: e for e in read_entries(out)}
     entries: dict[str, Entry] = {}
-    tasks = []
+    tasks: list[Task] = []
     retried: list[str] = []
-    for p in find_reports(root):
-        rel = p.relative_to(root).as_posix()
+    for files in page_groups(find_reports(root)):
+        rels = [p.relative_to(root).as_posix() for p in files]
+        task = Task(str(files[0]), rels[0], tuple(zip(map(str, files[1:]), rels[1:], strict=True)))
         try:
-            st = p.stat()
+            now = [(r, st.st_size, st.st_mtime_ns) for r, st in zip(rels, map(os.stat, files), strict=True)]
         except OSError:
-            st = None
-        prev = old.get(rel)
-        unchanged = prev is not None and st is not None and (prev.size, prev.mtime_ns) == (st.st_size, st.st_mtime_ns)
+            now = None
+        prev = old.get(task.rel)
+        unchanged = prev is not None and now == [(prev.file, prev.size, prev.mtime_ns), *prev.pages]
         if unchanged and prev.status != "error":
-            entries[rel] = prev
+            entries[task.rel] = prev
         else:
-            tasks.append((str(p), rel))
+            tasks.append(task)
             if unchanged:  # unreadable last time: maybe OCR or LibreOffice is there now
-                retried.append(rel)
+                retried.append(task.rel)
 
     with _progress(progress, len(tasks)) as advance:
 
@@ -276,11 +358,11 @@ def review(
 
         if jobs == 0 or not tasks:
             for task in tasks:
-                done(parse_one(*task, parse))
+                done(parse_one(task.path, task.rel, parse, task.pages, parse_pages))
         else:
-            run_pool(tasks, min(jobs, len(tasks)), parse, done)
+            run_pool(tasks, min(jobs, len(tasks)), parse, done, parse_pages)
 
-    result = Result([entries[k] for k in sorted(entries)], parsed=sorted(t[1] for t in tasks), retried=retried)
+    result = Result([entries[k] for k in sorted(entries)], parsed=sorted(t.rel for t in tasks), retried=retried)
     result.cross = cross_issues(result.entries)
     if out is not None:
         write(result, out)
@@ -347,6 +429,7 @@ def report_row(entry: Entry, n_cross: int = 0) -> dict:
         "警告数": entry.n_warnings,
         "跨年问题数": n_cross,
         "原因": entry.error or None,
+        "其余各页": "、".join(p[0] for p in entry.pages) or None,
     }
     row |= {cid: cells.get(cid) for cid in CELL_IDS}
     row |= {
@@ -355,8 +438,22 @@ def report_row(entry: Entry, n_cross: int = 0) -> dict:
         "carrier": entry.carrier,
         "size": entry.size,
         "mtime_ns": str(entry.mtime_ns),
+        "pages": json.dumps(pages_json(entry), ensure_ascii=False) if entry.pages else None,
     }
     return row
+
+
+def pages_json(entry: Entry) -> list[dict]:
+    """The pages after the first, as written to the outputs (to tell on resume whether any changed)."""
+    return [{"file": f, "size": size, "mtime_ns": mtime} for f, size, mtime in entry.pages]
+
+
+def _pages(v) -> list[Stamp]:
+    """Pages read back: JSON text (a table's cell) or a list (JSONL); none in older outputs."""
+    if v is None or v == "":
+        return []
+    items = json.loads(v) if isinstance(v, str) else v
+    return [(str(p["file"]), int(p["size"]), int(p["mtime_ns"])) for p in items]
 
 
 def _int(v) -> int | None:
@@ -404,6 +501,7 @@ def entry_from_row(row: dict, issues: list[dict] | None = None) -> Entry:
         report=report,
         n_errors=_int(row.get("错误数")) or 0,
         n_warnings=_int(row.get("警告数")) or 0,
+        pages=_pages(row.get("pages")),
     )
 
 
@@ -496,6 +594,7 @@ def _write_jsonl(result: Result, path: Path) -> None:
                 "cross_year": cross.get(e.file, []),
                 "size": e.size,
                 "mtime_ns": e.mtime_ns,
+                "pages": pages_json(e),
                 "errors": e.n_errors,
                 "warnings": e.n_warnings,
             }
@@ -575,7 +674,7 @@ def _write_xlsx(result: Result, path: Path) -> None:
         COLUMNS,
         table_rows(result),
         HIDDEN,
-        {"文件": 36, "单位": 24, "格式": 14, "原因": 40},
+        {"文件": 36, "单位": 24, "格式": 14, "原因": 40, "其余各页": 36},
     )
     sheet(
         "问题",
@@ -664,6 +763,7 @@ def _read_jsonl(path: Path) -> list[Entry]:
                         report,
                         int(d.get("errors") or 0),
                         int(d.get("warnings") or 0),
+                        _pages(d.get("pages")),
                     )
                 )
             except (KeyError, TypeError, ValueError) as e:

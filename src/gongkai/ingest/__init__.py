@@ -1,20 +1,34 @@
 """Readers: bytes of a published report → Document (text blocks + grids).
 
 One reader per carrier; ``read_path`` picks it from the file's content and name.
+``read_page_images`` reads several image files as the pages of one report.
 """
 
 from __future__ import annotations
 
 import codecs
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import GongkaiError
 from .model import Block, Document, Grid, Paragraph
 from .text import read_text
 
-__all__ = ["MAX_BYTES", "Block", "Document", "Grid", "Paragraph", "decode_text", "read_bytes", "read_path"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_PAGE_IMAGES_BYTES",
+    "Block",
+    "Document",
+    "Grid",
+    "Paragraph",
+    "decode_text",
+    "read_bytes",
+    "read_page_images",
+    "read_path",
+]
 
 MAX_BYTES = 50 * 1024 * 1024  # larger files are refused, not read half-way
+MAX_PAGE_IMAGES_BYTES = 4 * MAX_BYTES  # the page images of one report, together
 _TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 
@@ -71,7 +85,9 @@ _BINARY_SUFFIXES = {
 }
 
 
-def read_bytes(data: bytes, source: str = "", suffix: str = "") -> Document:
+def _kind(data: bytes, source: str, suffix: str) -> str:
+    """The carrier of a file's bytes; refuses an empty or oversized file, and a binary
+    suffix the content does not bear out."""
     if not data.strip():
         raise GongkaiError("文件是空的", path=source)
     if len(data) > MAX_BYTES:
@@ -82,6 +98,11 @@ def read_bytes(data: bytes, source: str = "", suffix: str = "") -> Document:
     expected = _BINARY_SUFFIXES.get(suffix.lower())
     if expected and kind not in expected[0]:
         raise GongkaiError(f"扩展名是 {suffix}，但内容不是{expected[1]}文件（可能已损坏或扩展名有误）", path=source)
+    return kind
+
+
+def read_bytes(data: bytes, source: str = "", suffix: str = "") -> Document:
+    kind = _kind(data, source, suffix)
     if kind == "html":
         from .html import read_html
 
@@ -103,7 +124,8 @@ def read_bytes(data: bytes, source: str = "", suffix: str = "") -> Document:
     return read_text(text, source, carrier)
 
 
-def read_path(path: str | Path) -> Document:
+def _checked(path: str | Path) -> int:
+    """The size of an existing, not too large file."""
     p = Path(path)
     if not p.exists():
         raise GongkaiError("文件不存在", path=str(path))
@@ -112,8 +134,48 @@ def read_path(path: str | Path) -> Document:
     size = p.stat().st_size
     if size > MAX_BYTES:
         raise GongkaiError(f"文件过大（{size / 1048576:.1f} MB），超过 {MAX_BYTES // 1048576} MB 上限", path=str(path))
+    return size
+
+
+def _load(path: str | Path) -> bytes:
     try:
-        data = p.read_bytes()
+        return Path(path).read_bytes()
     except OSError as e:
         raise GongkaiError(f"无法读取文件（{e.strerror}）", path=str(path)) from None
-    return read_bytes(data, str(path), p.suffix)
+
+
+def read_path(path: str | Path) -> Document:
+    _checked(path)
+    return read_bytes(_load(path), str(path), Path(path).suffix)
+
+
+_KIND_WORDS = {"pdf": "PDF文件", "zip": "Word等办公文档", "ole": "Word等办公文档", "html": "网页", "text": "文本文件"}
+
+
+def read_page_images(paths: Sequence[str | Path]) -> Document:
+    """Image files read as the pages of ONE report, in the order given: a table running off
+    one image continues on the next. Every file must be an image by the dispatcher's own
+    detection (its content, and a suffix that agrees with it); anything else is refused,
+    naming the file, before any page is read. The document is named after the first file."""
+    if not paths:
+        raise GongkaiError("没有给出报告各页的图片文件")
+    total = sum(_checked(p) for p in paths)
+    if total > MAX_PAGE_IMAGES_BYTES:
+        raise GongkaiError(
+            f"这些图片文件合计 {total / 1048576:.1f} MB，超过 {MAX_PAGE_IMAGES_BYTES // 1048576} MB 上限",
+            path=str(paths[0]),
+        )
+    files = []
+    for p in paths:
+        data = _load(p)
+        kind = _kind(data, str(p), Path(p).suffix)
+        if kind != "image":
+            raise GongkaiError(
+                f"这是{_KIND_WORDS.get(kind, kind)}，不是图片；作为同一份报告各页读取的文件都应是图片"
+                "（PNG、JPEG、TIFF、BMP）",
+                path=str(p),
+            )
+        files.append((data, str(p)))
+    from .scan import read_images
+
+    return read_images(files)

@@ -6,7 +6,8 @@ them. A table's cells come from the lines' intersections; a missing line segment
 two cells merges them. Each cell is cut out and read line by line with the recognition
 model; the text around the tables is found and read with the detection + recognition
 models. A table at the top of a page with the columns of the table that ended the previous
-page continues it.
+page continues it, also from one image file to the next when several files are the pages of
+one report (``read_images``).
 
 OCR is the optional extra ``gongkai[ocr]`` (rapidocr_onnxruntime, which brings OpenCV and
 ships its models inside the wheel: nothing is downloaded). The PDF reader also sends here the
@@ -22,6 +23,8 @@ import io
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,33 +189,71 @@ def _render(pdf: Any, number: int, box: Box | None, source: str) -> np.ndarray:
 
 def read_image(data: bytes, source: str = "") -> Document:
     """Read a scanned page image (PNG, JPEG, TIFF with any number of pages, BMP)."""
+    return read_images([(data, source)])
+
+
+def read_images(files: Sequence[tuple[bytes, str]]) -> Document:
+    """Read image files, given as (bytes, name), as the pages of one document in the order
+    given; a file with several frames (TIFF) gives that many pages. One reader reads them
+    all, so a table running off one image continues on the next, and pages are numbered
+    through. Every page is decoded before any is read, so a broken or oversized file is
+    refused at once; errors name the file. The document is named after the first file."""
+    if not files:
+        raise GongkaiError("没有给出图片文件")
+    source = files[0][1]
     engine = _engine(source)
+    several = len(files) > 1
+    count = 0
+    for data, name in files:  # decode everything first: no OCR is spent on a batch that fails
+        for _page in _pages(data, name, count, several):
+            count += 1
+    reader = _Reader(engine, source)
+    number = 0
+    for data, name in files:
+        for page, dpi in _pages(data, name, number, several):
+            number += 1
+            with _decoding(name):
+                reader.page(_to_gray(page, dpi), number)
+    return Document(reader.finish(), source=source, carrier="image")
+
+
+def _pages(data: bytes, name: str, before: int, several: bool) -> Iterator[tuple[Any, float]]:
+    """The pages of one image file, decoded, upright, with their resolution (dpi, 0 when
+    unknown); ``before`` pages of the same document came from earlier files."""
     from PIL import Image, ImageOps, ImageSequence
 
     try:
         im = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
-        raise GongkaiError("图片尺寸过大，无法读取", path=source) from None
+        raise GongkaiError("图片尺寸过大，无法读取", path=name) from None
     except (OSError, SyntaxError, ValueError):
-        raise GongkaiError("文件不是可识别的图片（支持PNG、JPEG、TIFF、BMP），无法读取", path=source) from None
-    reader = _Reader(engine, source)
-    try:
+        raise GongkaiError("文件不是可识别的图片（支持PNG、JPEG、TIFF、BMP），无法读取", path=name) from None
+    with im, _decoding(name):
         for i, frame in enumerate(ImageSequence.Iterator(im)):
-            if i >= MAX_PAGES:
-                raise GongkaiError(f"图片超过 {MAX_PAGES} 页的上限", path=source)
+            if before + i >= MAX_PAGES:
+                limit = f"这些图片合计超过 {MAX_PAGES} 页的上限" if several else f"图片超过 {MAX_PAGES} 页的上限"
+                raise GongkaiError(limit, path=name)
             if frame.width * frame.height > MAX_PIXELS:
-                raise GongkaiError("图片尺寸过大，无法读取", path=source)
+                raise GongkaiError("图片尺寸过大，无法读取", path=name)
             _load_strictly(frame)
             page = ImageOps.exif_transpose(frame) if i == 0 else frame
             dpi = page.info.get("dpi", (0, 0))[0] if isinstance(page.info.get("dpi"), tuple) else 0
-            reader.page(_to_gray(page, float(dpi or 0)), i + 1)
+            yield page, float(dpi or 0)
+
+
+@contextmanager
+def _decoding(name: str) -> Iterator[None]:
+    """Pillow's complaints about a broken file, as a Chinese message naming it."""
+    from PIL import Image
+
+    try:
+        yield
     except GongkaiError:
         raise
     except Image.DecompressionBombError:
-        raise GongkaiError("图片尺寸过大，无法读取", path=source) from None
+        raise GongkaiError("图片尺寸过大，无法读取", path=name) from None
     except (OSError, SyntaxError, ValueError, EOFError):
-        raise GongkaiError("图片文件已损坏或不完整，无法读取", path=source) from None
-    return Document(reader.finish(), source=source, carrier="image")
+        raise GongkaiError("图片文件已损坏或不完整，无法读取", path=name) from None
 
 
 def _load_strictly(frame) -> None:
@@ -900,4 +941,4 @@ def _norm(row: list[str]) -> str:
     return re.sub(r"\W", "", unicodedata.normalize("NFKC", "".join(row)))
 
 
-__all__ = ["ocr_available", "read_image", "read_pdf_images", "read_scan_pdf"]
+__all__ = ["ocr_available", "read_image", "read_images", "read_pdf_images", "read_scan_pdf"]
