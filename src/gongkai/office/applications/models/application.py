@@ -100,7 +100,11 @@ class Application(models.Model):
         )
         constraints = (models.UniqueConstraint(fields=["agency", "number"], name="application_unique_number"),)
         indexes = (
-            models.Index(fields=["agency", "received_on"], name="application_received"),
+            # Covers the year's table 三 (for_year_report, one GROUP BY) without reading the table:
+            # on SQLite, walking an index and fetching each row was three times slower than a scan.
+            models.Index(
+                fields=["agency", "received_on", "replied_on", "applicant_type", "outcome"], name="application_report"
+            ),
             models.Index(fields=["agency", "replied_on"], name="application_replied"),
             models.Index(fields=["agency", "due_on"], condition=models.Q(pending=True), name="application_open_due"),
         )
