@@ -38,3 +38,21 @@ def reuse_ocr_reads(mp: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def ocr_once(monkeypatch):
     reuse_ocr_reads(monkeypatch)
+
+
+@pytest.fixture
+def without_ocr(monkeypatch):
+    """The OCR engine cannot be imported (as without the ``gongkai[ocr]`` extra)."""
+    import builtins
+
+    from gongkai.ingest import scan
+
+    real_import = builtins.__import__
+
+    def no_ocr(name, *args, **kwargs):
+        if name.startswith("rapidocr_onnxruntime"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ocr)
+    monkeypatch.setattr(scan, "_ENGINE", None)

@@ -6,7 +6,6 @@ import pytest
 from typer.testing import CliRunner
 
 from gongkai.cli import app
-from gongkai.ingest import scan
 
 from .conftest import SEEDS
 from .test_ingest_scan import SCANS, needs_ocr
@@ -162,18 +161,7 @@ def test_pages_name_a_truncated_image(pages):
     assert f"文件 {pages[1]}：图片文件已损坏或不完整" in result.stderr
 
 
-def test_pages_without_ocr_give_the_install_hint(pages, monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_ocr(name, *args, **kwargs):
-        if name.startswith("rapidocr_onnxruntime"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_ocr)
-    monkeypatch.setattr(scan, "_ENGINE", None)
+def test_pages_without_ocr_give_the_install_hint(pages, without_ocr):
     result = invoke("parse", *pages, "--pages")
     assert result.exit_code == 2
     assert f"文件 {pages[0]}：这是扫描件（图片），" in result.stderr

@@ -7,7 +7,6 @@ LibreOffice, rasterised and degraded (rotation, noise, JPEG), and a scan of a re
 
 from __future__ import annotations
 
-import builtins
 import functools
 import io
 import json
@@ -278,16 +277,7 @@ def test_broken_pdf_is_a_chinese_error():
     assert "PDF" in str(e.value)
 
 
-def test_ocr_missing_is_explained(monkeypatch):
-    real_import = builtins.__import__
-
-    def no_ocr(name, *args, **kwargs):
-        if name.startswith("rapidocr_onnxruntime"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_ocr)
-    monkeypatch.setattr(scan, "_ENGINE", None)
+def test_ocr_missing_is_explained(without_ocr):
     assert not scan.ocr_available()
     pages = lambda data, name: scan.read_images([(data, name), (data, "page-2.jpg")])  # noqa: E731
     for read in (scan.read_image, scan.read_scan_pdf, pages):
