@@ -8,7 +8,7 @@ from pathlib import Path
 from .checks import check
 from .errors import GongkaiError
 from .extract import extract
-from .ingest import Document, read_bytes, read_page_images, read_path
+from .ingest import Document, read_bytes, read_image_pages, read_page_images, read_path
 from .report import Report
 
 
@@ -33,3 +33,8 @@ def parse_page_images(paths: Sequence[str | Path]) -> Report:
 
 def parse_bytes(data: bytes, source: str = "", suffix: str = "") -> Report:
     return parse_document(read_bytes(data, source, suffix))
+
+
+def parse_image_pages(files: Sequence[tuple[bytes, str]]) -> Report:
+    """Images (bytes, file name) as the pages of one report, in the order given."""
+    return parse_document(read_image_pages(files))

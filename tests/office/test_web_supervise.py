@@ -20,6 +20,8 @@ from gongkai.office.applications import services
 from gongkai.office.applications.models import Application
 from gongkai.office.web.models import PublishedReport
 
+from ..test_ingest_scan import SCANS, needs_ocr
+from ..test_roundtrip import generated
 from .factories import AgencyFactory, MembershipFactory
 from .test_ledger_report import enter_t2_and_t4
 
@@ -69,7 +71,7 @@ def test_upload_seed_report_shows_its_issues(supervisor, county):
     seed = sorted(SEEDS.glob("*.txt"))[0]
     c = client_for(supervisor)
     upload = SimpleUploadedFile(seed.name, seed.read_bytes(), content_type="text/plain")
-    response = c.post("/supervise/upload/", {"agency": county["missing"].pk, "file": upload}, follow=True)
+    response = c.post("/supervise/upload/", {"agency": county["missing"].pk, "files": upload}, follow=True)
     assert response.status_code == 200
     stored = PublishedReport.objects.get()
     assert stored.agency == county["missing"] and stored.filename == seed.name
@@ -85,7 +87,7 @@ def test_upload_seed_report_shows_its_issues(supervisor, county):
 def test_upload_of_unreadable_file_is_a_message(supervisor, county):
     c = client_for(supervisor)
     upload = SimpleUploadedFile("x.txt", "这不是年度报告".encode(), content_type="text/plain")
-    html = c.post("/supervise/upload/", {"agency": county["missing"].pk, "file": upload}, follow=True).content.decode()
+    html = c.post("/supervise/upload/", {"agency": county["missing"].pk, "files": upload}, follow=True).content.decode()
     assert "无法读取" in html
     assert not PublishedReport.objects.exists()
 
@@ -95,7 +97,7 @@ def test_upload_for_a_unit_outside_is_refused(supervisor, county):
     MembershipFactory(agency=elsewhere, role="staff")
     seed = sorted(SEEDS.glob("*.txt"))[0]
     upload = SimpleUploadedFile(seed.name, seed.read_bytes(), content_type="text/plain")
-    response = client_for(supervisor).post("/supervise/upload/", {"agency": elsewhere.pk, "file": upload})
+    response = client_for(supervisor).post("/supervise/upload/", {"agency": elsewhere.pk, "files": upload})
     assert response.status_code == 200  # not a choice of the form
     assert not PublishedReport.objects.exists()
 
@@ -130,3 +132,34 @@ def test_office_demo_command(transactional_db):
     result = CliRunner().invoke(app, ["office", "demo"])
     assert result.exit_code == 0, result.output
     assert "演示账号" in result.output and "jt_staff" in result.output and demo.PASSWORD in result.output
+
+
+@needs_ocr
+def test_upload_of_page_images_is_one_report(supervisor, county, ocr_once):
+    """The three photographed pages of one report, chosen together in any order: read in the
+    order of the page numbers in their names, as one report whose tables run across pages."""
+    pages = {n: (SCANS / f"gb2019-{n}.jpg").read_bytes() for n in (1, 2, 3)}
+    upload = [SimpleUploadedFile(f"某局2020年报-{n}.jpg", pages[n], content_type="image/jpeg") for n in (3, 1, 2)]
+    c = client_for(supervisor)
+    response = c.post("/supervise/upload/", {"agency": county["missing"].pk, "files": upload}, follow=True)
+    assert response.status_code == 200
+    stored = PublishedReport.objects.get()
+    assert stored.filename == "某局2020年报-1.jpg 等 3 页" and stored.format == "gb2019"
+    flagged = {c for i in stored.issues if i["code"] == "ocr-uncertain" for c in i["cells"]}
+    expected = generated("gb2019").cells
+    assert set(stored.cells) == set(expected)
+    wrong = {c: (stored.cells[c], v) for c, v in expected.items() if c not in flagged and stored.cells[c] != v}
+    assert wrong == {}
+    assert stored.cells["t3.new.total"] == expected["t3.new.total"]  # the row that runs onto page 2
+
+
+def test_upload_of_several_files_must_be_page_images(supervisor, county):
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    upload = [
+        SimpleUploadedFile("第1页.jpg", (SCANS / "gb2019-1.jpg").read_bytes(), content_type="image/jpeg"),
+        SimpleUploadedFile(seed.name, seed.read_bytes(), content_type="text/plain"),
+    ]
+    c = client_for(supervisor)
+    html = c.post("/supervise/upload/", {"agency": county["missing"].pk, "files": upload}, follow=True).content.decode()
+    assert f"无法读取 第1页.jpg、{seed.name}：文件 {seed.name}：这是文本文件，不是图片" in html
+    assert not PublishedReport.objects.exists()

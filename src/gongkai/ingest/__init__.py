@@ -1,7 +1,8 @@
 """Readers: bytes of a published report → Document (text blocks + grids).
 
 One reader per carrier; ``read_path`` picks it from the file's content and name.
-``read_page_images`` reads several image files as the pages of one report.
+``read_page_images`` (paths) and ``read_image_pages`` (bytes) read several images as the pages
+of one report.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "Paragraph",
     "decode_text",
     "read_bytes",
+    "read_image_pages",
     "read_page_images",
     "read_path",
 ]
@@ -153,29 +155,37 @@ _KIND_WORDS = {"pdf": "PDF文件", "zip": "Word等办公文档", "ole": "Word等
 
 
 def read_page_images(paths: Sequence[str | Path]) -> Document:
-    """Image files read as the pages of ONE report, in the order given: a table running off
-    one image continues on the next. Every file must be an image by the dispatcher's own
-    detection (its content, and a suffix that agrees with it); anything else is refused,
-    naming the file, before any page is read. The document is named after the first file."""
+    """Image files read as the pages of ONE report, in the order given (``read_image_pages``)."""
     if not paths:
         raise GongkaiError("没有给出报告各页的图片文件")
     total = sum(_checked(p) for p in paths)
-    if total > MAX_PAGE_IMAGES_BYTES:
-        raise GongkaiError(
-            f"这些图片文件合计 {total / 1048576:.1f} MB，超过 {MAX_PAGE_IMAGES_BYTES // 1048576} MB 上限",
-            path=str(paths[0]),
-        )
-    files = []
-    for p in paths:
-        data = _load(p)
-        kind = _kind(data, str(p), Path(p).suffix)
+    _check_total(total, str(paths[0]))
+    return read_image_pages([(_load(p), str(p)) for p in paths])
+
+
+def read_image_pages(files: Sequence[tuple[bytes, str]]) -> Document:
+    """Images (bytes, file name) read as the pages of ONE report, in the order given: a table
+    running off one image continues on the next. Every file must be an image by the
+    dispatcher's own detection (its content, and a suffix that agrees with it); anything else
+    is refused, naming the file, before any page is read. Named after the first file."""
+    if not files:
+        raise GongkaiError("没有给出报告各页的图片文件")
+    _check_total(sum(len(data) for data, _ in files), files[0][1])
+    for data, name in files:
+        kind = _kind(data, name, Path(name).suffix)
         if kind != "image":
             raise GongkaiError(
                 f"这是{_KIND_WORDS.get(kind, kind)}，不是图片；作为同一份报告各页读取的文件都应是图片"
                 "（PNG、JPEG、TIFF、BMP）",
-                path=str(p),
+                path=name,
             )
-        files.append((data, str(p)))
     from .scan import read_images
 
-    return read_images(files)
+    return read_images(list(files))
+
+
+def _check_total(total: int, first: str) -> None:
+    if total > MAX_PAGE_IMAGES_BYTES:
+        raise GongkaiError(
+            f"这些图片文件合计 {total / 1048576:.1f} MB，超过 {MAX_PAGE_IMAGES_BYTES // 1048576} MB 上限", path=first
+        )

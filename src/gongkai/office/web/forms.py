@@ -189,9 +189,29 @@ class BuildForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2019, max_value=2100)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented way): cleaned to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)]
+
+
 class UploadForm(forms.Form):
     agency = AgencyChoiceField(label="单位", queryset=None, empty_label=None)
-    file = forms.FileField(label="已公开的年度报告（txt、md、html、docx、pdf、扫描件）")
+    files = MultipleFileField(
+        label="已公开的年度报告（txt、md、html、docx、pdf、扫描件；按页拍摄的图片可一次选中全部页）",
+        help_text="选择多个文件时，它们应是同一份报告各页的图片，按文件名中的页码排列",
+    )
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,9 +17,10 @@ from gongkai.crossyear import pair
 from gongkai.office.agencies.models import Agency, ChangeKind, Role
 from gongkai.office.agencies.services import record_change, require_role
 from gongkai.office.annual.models import AnnualReport, ReportStatus
-from gongkai.office.errors import ReportLocked
-from gongkai.parse import parse_bytes
+from gongkai.office.errors import OfficeError, ReportLocked
+from gongkai.parse import parse_bytes, parse_image_pages
 from gongkai.report import SECTION_KEYS, Issue, Report
+from gongkai.review import page_groups
 
 from .models import PublishedReport
 
@@ -55,27 +56,49 @@ def save_sections(actor, data: SectionsInput) -> AnnualReport:
 @dataclass(frozen=True)
 class UploadInput:
     agency: Agency
-    filename: str
-    data: bytes
+    files: list[tuple[str, bytes]]  # (file name, content): one report, or the page images of one
+
+
+def _in_page_order(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Page images in the order of the page numbers in their names (报告-2.jpg before
+    报告-10.jpg, the rule of ``gongkai review``); as given when the names carry none."""
+    groups = page_groups(Path(name) for name, _ in files)
+    if len(groups) != 1:
+        return files
+    by_name = dict(files)
+    return [(p.name, by_name[p.name]) for p in groups[0]]
+
+
+def _upload_name(files: list[tuple[str, bytes]]) -> str:
+    first = files[0][0]
+    return first if len(files) == 1 else f"{first} 等 {len(files)} 页"
 
 
 @transaction.atomic
 def store_published_report(actor, data: UploadInput) -> PublishedReport:
-    """读取并检查一份已公开的年度报告（任何支持的载体），连同检查结果保存。"""
+    """读取并检查一份已公开的年度报告（任何支持的载体；多个文件时为同一份报告各页的图片），连同检查结果保存。"""
     require_role(actor, data.agency, SUPERVISORS, what="上传已公开的年度报告")
-    report = parse_bytes(data.data, source=data.filename, suffix=Path(data.filename).suffix.lower())
+    if not data.files:
+        raise OfficeError("没有选择文件")
+    files = data.files if len(data.files) == 1 else _in_page_order(data.files)
+    if len(files) == 1:
+        name, content = files[0]
+        report = parse_bytes(content, source=name, suffix=Path(name).suffix.lower())
+    else:
+        report = parse_image_pages([(content, name) for name, content in files])
     d = report.to_dict()
+    filename = _upload_name(files)
     stored = PublishedReport.objects.create(
         agency=data.agency,
         year=report.year,
         format=report.format,
-        filename=data.filename[:255],
+        filename=filename[:255],
         cells=d["cells"],
         sections=d["sections"],
         issues=d["issues"],
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
-    record_change(actor, data.agency, ChangeKind.REPORT_UPLOADED, data.filename[:200], {"year": report.year})
+    record_change(actor, data.agency, ChangeKind.REPORT_UPLOADED, filename[:200], {"year": report.year})
     return stored
 
 

@@ -71,18 +71,18 @@ def supervise_upload(request):
     stored = None
     if request.method == "POST":
         if form.is_valid():
-            f = form.cleaned_data["file"]
+            files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
+            names = "、".join(name for name, _ in files)
             try:
                 stored = services.store_published_report(
-                    request.user,
-                    services.UploadInput(agency=form.cleaned_data["agency"], filename=f.name, data=f.read()),
+                    request.user, services.UploadInput(agency=form.cleaned_data["agency"], files=files)
                 )
             except PermissionDenied:
                 raise
             except GongkaiError as e:
-                messages.error(request, f"无法读取 {f.name}：{e}")
+                messages.error(request, f"无法读取 {names}：{e}")
             else:
-                messages.success(request, f"已读取并保存 {f.name}")
+                messages.success(request, f"已读取并保存 {stored.filename}")
                 return redirect(f"{request.path}?shown={stored.pk}")
         else:
             form_errors(request, form)
