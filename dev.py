@@ -3,6 +3,7 @@
 
     python3 dev.py demo     # set up, load the demo county and serve the workbench on 127.0.0.1:8000
     python3 dev.py test     # set up, then ruff and the whole test suite
+    python3 dev.py test --fast  # ruff and the tests not marked slow (OCR, server, browser), SQLite only
     python3 dev.py samples  # set up, then parse, check and render the sample reports
 
 Setup creates ``.venv`` and installs the project with its dev extras; it is redone
@@ -64,12 +65,24 @@ def test() -> int:
     """ruff, then every test on SQLite, then the database tests again on PostgreSQL.
 
     PostgreSQL runs when GONGKAI_TEST_POSTGRES names a server (CI sets it); elsewhere that
-    part is skipped with a notice, never silently.
+    part is skipped with a notice, never silently. With ``--fast``: ruff and the tests not
+    marked slow (tests/conftest.py), on SQLite only. Other arguments go to pytest.
     """
+    args = sys.argv[2:]
+    fast = "--fast" in args
+    args = [a for a in args if a != "--fast"]
     setup()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
-    rc = run(PY, "-m", "pytest", *sys.argv[2:], check=False)
+    if fast:
+        rc = run(PY, "-m", "pytest", "-m", "not slow", *args, check=False)
+        print(
+            "\n*** 快速测试：已跳过标记为 slow 的测试（OCR、服务器、浏览器等），也不在 PostgreSQL 上重跑；"
+            "全部测试请运行 python3 dev.py test ***\n",
+            flush=True,
+        )
+        return rc
+    rc = run(PY, "-m", "pytest", *args, check=False)
     pg = os.environ.get("GONGKAI_TEST_POSTGRES")
     if not pg:
         print("\n*** 未设置 GONGKAI_TEST_POSTGRES：数据库测试只在 SQLite 上运行，PostgreSQL 部分跳过 ***\n", flush=True)
@@ -84,7 +97,7 @@ def test() -> int:
 if __name__ == "__main__":
     commands = {"demo": demo, "test": test, "samples": samples}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
-        sys.exit("用法：python3 dev.py demo | test [pytest 参数] | samples")
+        sys.exit("用法：python3 dev.py demo | test [--fast] [pytest 参数] | samples")
     try:
         sys.exit(commands[sys.argv[1]]())
     except subprocess.CalledProcessError as e:

@@ -17,6 +17,7 @@ from gongkai.ingest.docx import read_docx
 from gongkai.parse import parse_bytes
 from gongkai.render import render
 
+from .conftest import needs_libreoffice
 from .test_roundtrip import generated, same
 
 CORPUS = Path(__file__).parent / "corpus" / "docx"
@@ -178,13 +179,15 @@ def test_doc_without_libreoffice_explains_how_to_convert(monkeypatch):
     assert "报告.doc" in msg and "另存为 .docx" in msg and "soffice --headless --convert-to docx 报告.doc" in msg
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.slow  # starts soffice
+@needs_libreoffice("Writer")
 def test_doc_is_converted_by_libreoffice():
     report = parse_bytes((CORPUS / "gb2021.doc").read_bytes(), "gb2021.doc", ".doc")
     same(generated("gb2021"), report)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.slow  # starts soffice
+@needs_libreoffice("Writer")
 def test_broken_doc_gets_a_chinese_message():
     data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
     with pytest.raises(GongkaiError, match="LibreOffice 无法转换") as e:

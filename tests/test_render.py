@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import zipfile
 from decimal import Decimal
@@ -18,6 +17,8 @@ from gongkai.errors import GongkaiError
 from gongkai.formats import FORMATS, SECTIONS
 from gongkai.render import FORMATS_OUT, default_title, render
 from gongkai.report import Issue, Report
+
+from .conftest import needs_libreoffice
 
 ALL = ("gb2021", "gb2019", "legacy")
 MONEY = {"gb2021": "t2.fees.amount_wan", "gb2019": "t2.procurement.amount_wan", "legacy": "legacy.fees_wan"}
@@ -394,7 +395,8 @@ def test_docx_chinese_fonts():
     assert cell_par.style.name == "表格文字"
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice 未安装")
+@pytest.mark.slow  # starts soffice: seconds each
+@needs_libreoffice("Writer", "Calc")
 @pytest.mark.parametrize("fmt", ALL)
 def test_libreoffice_opens_docx_and_xlsx(fmt, tmp_path):
     report = filled(fmt)
@@ -431,7 +433,7 @@ def test_xlsx_sheets_and_numbers(fmt):
     assert info["格式"] == fmt and info["年度"] == report.year and info["单位"] == "某市司法局"
     assert info["标题"] == default_title(report)
     assert list(wb["问题"].iter_rows(min_row=2, values_only=True)) == [
-        ("row-width", "warning", "t3.new.natural", "找到 6 个数，应为 7 个")
+        ("row-width", "警告", "t3.new.natural", "找到 6 个数，应为 7 个")
     ]
     text = {row[0]: row[2] for row in wb["正文"].iter_rows(min_row=2, values_only=True)}
     assert text["s3"] == report.sections["s3"]

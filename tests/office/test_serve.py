@@ -1,7 +1,7 @@
 """``gongkai serve --demo`` for real: gunicorn worker processes on a fresh SQLite data directory.
 
 The server runs on its own embedded database whatever ``GONGKAI_DATABASE_URL`` the test run
-uses: what is under test is the server (processes, static files, shared login throttle).
+uses: what is under test is the server (processes, static files, the login lockout they share).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import urllib.parse
 
 import pytest
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="gunicorn 不能在 Windows 上运行")
+pytestmark = [pytest.mark.server, pytest.mark.skipif(sys.platform == "win32", reason="gunicorn 不能在 Windows 上运行")]
 
 
 def _free_port() -> int:
@@ -94,19 +94,20 @@ def _workers(proc) -> set[str]:
     return set(subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split())
 
 
-def test_login_throttle_outlives_worker_processes(server):
-    """The failures are counted in the database cache, not in a process's memory: three failed
-    logins, every worker process replaced (SIGHUP), two more, and the sixth is refused."""
+def test_login_lockout_outlives_worker_processes(server):
+    """The failures are counted in the database (axes), not in a process's memory: three failed
+    logins, every worker process replaced (SIGHUP), two more, and the fifth locks the user name
+    out from this address: the sixth is refused even with the right password."""
     port, proc, _ = server
 
-    def attempt() -> bool:
+    def attempt(password: str = "wrong") -> int:
         cookies: dict[str, str] = {}
         _, _, page = _request(port, "GET", "/accounts/login/", cookies=cookies)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "nobody", "password": "wrong"})
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "county", "password": password})
         status, _, html = _request(port, "POST", "/accounts/login/", form, cookies=cookies)
-        assert status == 200
-        return "暂时锁定" in html
+        assert (status == 429) == ("登录失败次数过多" in html), status
+        return status
 
     outcomes = [attempt() for _ in range(3)]
     before = _workers(proc)
@@ -115,8 +116,9 @@ def test_login_throttle_outlives_worker_processes(server):
     while not (len(now := _workers(proc)) == 2 and not now & before):
         assert time.monotonic() < deadline, "gunicorn 未在 60 秒内换掉工作进程"
         time.sleep(0.2)
-    outcomes += [attempt() for _ in range(3)]
-    assert outcomes == [False] * 5 + [True]
+    outcomes += [attempt() for _ in range(2)]
+    outcomes.append(attempt("demo-2025"))
+    assert outcomes == [200] * 4 + [429] * 2
 
 
 def _login(port: int, username: str) -> dict[str, str]:
