@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from gongkai.errors import GongkaiError
-from gongkai.ingest.html import decode, read_html
+from gongkai.ingest.charset import decode
+from gongkai.ingest.html import read_html
 from gongkai.ingest.model import Grid
 
 CORPUS = Path(__file__).parent / "corpus" / "html"
@@ -326,3 +327,67 @@ def test_nested_data_table_inside_layout_cell():
     doc = read_html(f"<html><body>{page}</body></html>".encode())
     kinds = [b.text if not isinstance(b, Grid) else b.rows for b in doc.blocks]
     assert kinds == ["说明文字", [["a", "1"]], "后文", "右栏"]
+
+
+# behaviours the single flattened walk keeps (what the old per-node recursion did)
+
+REPORT = "某某市司法局2021年政府信息公开工作年度报告"
+BODY_TEXT = "一、总体情况。" * 20
+
+
+def texts_of(page: str) -> list[str]:
+    return [p.text for p in read_html(page.encode()).paragraphs()]
+
+
+def test_dropped_inline_furniture_joins_the_text_around_it():
+    page = f"<div class='TRS_Editor'><p>{BODY_TEXT}</p><p>全年<span class='share'>分享到</span>收到申请13件</p></div>"
+    assert texts_of(page)[-1] == "全年收到申请13件"
+
+
+def test_a_br_dropped_as_furniture_no_longer_breaks_the_line():
+    page = f"<div class='TRS_Editor'><p>{BODY_TEXT}</p><p>第一行<br class='nav'>第二行<br>第三行</p></div>"
+    assert texts_of(page)[-2:] == ["第一行第二行", "第三行"]
+
+
+def test_link_text_does_not_pull_the_container():
+    links = "<a href='#'>首页导航链接文字很多很多</a>" * 30
+    page = f"<div id='a'>{links}</div><div id='b'><p>{BODY_TEXT}</p><p>{BODY_TEXT}</p></div>"
+    assert texts_of(page) == [BODY_TEXT, BODY_TEXT]  # more characters in the links, but they do not count
+
+
+def test_container_inside_an_option_is_still_read():
+    page = f"<div><option><section class='content'><p>{BODY_TEXT}</p><p>后文</p></section></option></div>"
+    assert texts_of(page) == [BODY_TEXT, "后文"]
+
+
+def test_title_in_noscript_read_before_it_is_dropped():
+    page = f"<noscript><h1>{REPORT}</h1></noscript><div class='TRS_Editor'><p>{BODY_TEXT}</p></div><div>尾</div>"
+    doc = read_html(page.encode())
+    assert doc.paragraphs()[0].text == REPORT and doc.paragraphs()[0].heading
+
+
+def test_layout_table_becomes_data_once_its_nested_furniture_is_dropped():
+    nested = "<table class='nav'><tr><td>x</td></tr></table>"
+    table = f"<table><tr><td>a</td><td>1</td></tr><tr><td>{nested}</td><td>2</td></tr></table>"
+    assert grids_of(f"<div class='TRS_Editor'><p>{BODY_TEXT}</p>{table}</div>")[0].rows == [["a", "1"], ["", "2"]]
+
+
+def test_cell_lines_skip_images_and_options_and_join_cjk():
+    cell = "<p>行政</p>\n<p>许可</p><img alt='x'>了<option>选项</option>结"
+    grid = grids_of(f"<table><tr><td>标签</td><td>{cell}</td><td>Total<br>总计</td></tr></table>")[0]
+    assert grid.rows == [["标签", "行政许可了结", "Total 总计"]]
+
+
+def test_caption_and_heading_in_a_cell():
+    doc = read_html("<table><caption>表一<br>note</caption><tr><td><h3>A</h3>b</td><td>1</td></tr></table>".encode())
+    assert [b.text for b in doc.paragraphs()] == ["表一", "note"]
+    assert doc.grids()[0].rows == [["A b", "1"]]
+
+
+def test_publisher_label_and_value_in_two_cells():
+    page = (
+        f"<html><head><title>{REPORT}_某某市人民政府</title></head><body><table class='info'>"
+        "<tr><td>来源：</td><td>某某市司法局</td></tr></table>"
+        f"<div class='TRS_Editor'><p>{BODY_TEXT}</p></div></body></html>"
+    )
+    assert read_html(page.encode()).meta == [f"{REPORT}_某某市人民政府", "来源：某某市司法局"]

@@ -469,6 +469,7 @@ def check_cells(report, expected: dict, flagged: set[str]) -> None:
     assert wrong == []
 
 
+@pytest.mark.ocr
 @needs_ocr
 def test_scanned_page_among_text_pages():
     doc = mixed("mixed-scan-page.pdf")
@@ -486,6 +487,7 @@ def test_scanned_page_among_text_pages():
     assert report.sections == source.sections
 
 
+@pytest.mark.ocr
 @needs_ocr
 def test_table_picture_between_paragraphs():
     doc = mixed("mixed-table-image.pdf")
@@ -553,3 +555,178 @@ def test_without_the_ocr_extra_installed():
     out = subprocess.run(args, capture_output=True, text=True, timeout=120, check=True).stdout.splitlines()
     assert out[0] == "pdf ['第2页的图片'] 2"
     assert "gb2021-scan.pdf" in out[1] and "这是扫描件" in out[1] and 'pip install "gongkai[ocr]"' in out[1]
+
+
+# (g) the reader itself: pypdfium2 only, tables from rulings drawn anywhere, tables without rulings
+
+
+def test_reader_does_not_load_pdfplumber():
+    code = "import sys; from gongkai.ingest import read_path; read_path(sys.argv[1]); print(sorted(sys.modules))"
+    args = [sys.executable, "-c", code, str(CORPUS / "hongze-2024.pdf")]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=120, check=True).stdout
+    assert "pdfplumber" not in out and "pdfminer" not in out
+
+
+def ruled(x0: float, top: float, xs: list[float], ys: list[float], skip: set = frozenset()) -> bytes:
+    """Ruling lines of a grid (xs, ys from its top-left), each stroked on its own; ``skip``
+    leaves out the vertical segments (column line, row) of merged cells."""
+    out = b"0.5 w\n"
+    for y in ys:
+        out += b"%g %g m %g %g l S\n" % (x0 + xs[0], 842 - top - y, x0 + xs[-1], 842 - top - y)
+    for c, x in enumerate(xs):
+        for r in range(len(ys) - 1):
+            if (c, r) not in skip:
+                out += b"%g %g m %g %g l S\n" % (x0 + x, 842 - top - ys[r], x0 + x, 842 - top - ys[r + 1])
+    return out
+
+
+def test_cells_and_spans_from_rulings():
+    """Intersections → cells → spans: a missing line merges two cells, whose text is repeated
+    as a copy; a white line is no rule; the same table drawn inside a form (scaled) reads alike."""
+    xs, ys = [0, 150, 250, 350, 450], [0, 20, 40, 60]
+    texts = [(80, "Header"), (290, "Counts"), (430, "Total"), (80, "Rules"), (230, "1"), (330, "2"), (430, "3"),
+             (80, "Decisions"), (230, "4"), (330, "5"), (430, "6")]  # fmt: skip
+    body = ruled(72, 100, xs, ys, skip={(2, 0)}) + b"1 1 1 RG 172 742 m 172 682 l S\n"  # white: splits nothing
+    body += b"".join(txt(x, 106 + 20 * (k > 2) + 20 * (k > 6), t) for k, (x, t) in enumerate(texts))
+    (grid,) = read_pdf(pages_pdf(body), "t.pdf").grids()
+    assert grid.rows == [
+        ["Header", "Counts", "Counts", "Total"],
+        ["Rules", "1", "2", "3"],
+        ["Decisions", "4", "5", "6"],
+    ]
+    assert grid.exact and grid.copies == {(0, 2)}
+    form = b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 6 0 R"
+    content = b"q 0.5 0 0 0.5 0 421 cm /Fm Do Q"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        IMAGE,
+        HELVETICA,
+        page + b" /Resources << /XObject << /Fm 7 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        form + b" /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
+    ]
+    (inside,) = read_pdf(serialise(objects), "form.pdf").grids()
+    assert inside.rows == grid.rows and inside.copies == grid.copies
+
+
+def test_rotated_page_reads_upright():
+    """A landscape page (/Rotate 90) with its text drawn turned: read as it is shown."""
+    content = b"BT /F1 12 Tf 0 1 -1 0 300 100 Tm (Annual report;) Tj 0 1 -1 0 320 100 Tm (second line) Tj ET"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Rotate 90 /Contents 4 0 R"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        page + b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        HELVETICA,
+    ]
+    doc = read_pdf(serialise(objects), "r.pdf")
+    assert [p.text for p in doc.paragraphs()] == ["Annual report;", "second line"]
+
+
+# A web page printed to PDF: a table without any ruling line, in the bundled CJK font.
+
+T2_HTML = """<table><thead><tr><th colspan="4">第二十条第（一）项</th></tr>
+<tr><th>信息内容</th><th>本年制发件数</th><th>本年废止件数</th><th>现行有效件数</th></tr></thead>
+<tbody><tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr>
+<tr><td>行政规范性文件</td><td>3</td><td>1</td><td>18</td></tr>{more}
+<tr><td colspan="4">第二十条第（五）项</td></tr>
+<tr><td>信息内容</td><td colspan="3">本年处理决定数量</td></tr>
+<tr><td>行政许可</td><td colspan="3">1250</td></tr></tbody></table>"""
+
+
+def web_pdf(table: str) -> bytes:
+    from weasyprint import HTML
+
+    from gongkai.render.pdf import font_css
+
+    css = font_css() + "th, td { border: none !important; text-align: left; font-weight: normal; }"
+    body = "<h1>某区人民政府2023年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>本年度收到申请17件，办结15件。</p>"
+    body += f"<p>二、主动公开政府信息情况</p>{table}<p>三、收到和处理政府信息公开申请情况</p>"
+    return HTML(string=f"<html><head><style>{css}</style></head><body>{body}</body></html>").write_pdf()
+
+
+def test_table_without_rulings():
+    doc = read_pdf(web_pdf(T2_HTML.format(more="")), "web.pdf")
+    texts = [b.text if isinstance(b, Paragraph) else "GRID" for b in doc.blocks]
+    assert texts == ["某区人民政府2023年政府信息公开工作年度报告", "一、总体情况", "本年度收到申请17件，办结15件。",
+                     "二、主动公开政府信息情况", "GRID", "三、收到和处理政府信息公开申请情况"]  # fmt: skip
+    (grid,) = doc.grids()
+    assert not grid.exact
+    assert grid.rows == [
+        ["第二十条第（一）项", "", "", ""],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "0", "0", "0"],
+        ["行政规范性文件", "3", "1", "18"],
+        ["第二十条第（五）项", "", "", ""],
+        ["信息内容", "本年处理决定数量", "", ""],
+        ["行政许可", "1250", "", ""],
+    ]
+    cells = parse_document(doc).cells
+    assert [cells[f"t2.{r}.{c}"] for r in ("rules", "normative") for c in ("made", "repealed", "in_force")] == [
+        0,
+        0,
+        0,
+        3,
+        1,
+        18,
+    ]
+    assert cells["t2.licensing.decisions"] == 1250
+
+
+def test_table_without_rulings_across_pages():
+    """The header repeated on the next page is dropped; the parts are one grid."""
+    more = "".join(f"<tr><td>其他文件{i}</td><td>{i}</td><td>{i + 1}</td><td>{i + 2}</td></tr>" for i in range(60))
+    (grid,) = read_pdf(web_pdf(T2_HTML.format(more=more)), "web.pdf").grids()
+    assert len({w.split("，")[0] for w in grid.where}) >= 2
+    assert len(grid.rows) == 67 and sum(row[0] == "第二十条第（一）项" for row in grid.rows) == 1
+    assert grid.rows[4 + 59] == ["其他文件59", "59", "60", "61"] and grid.rows[-1] == ["行政许可", "1250", "", ""]
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+_PAGES = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+
+
+def test_a_stream_inflating_past_the_bound_is_refused_before_pdfium_expands_it():
+    import zlib
+
+    z = zlib.compressobj(9)
+    bomb = b"".join(z.compress(b" " * (1 << 20)) for _ in range(300)) + z.flush()  # 300 MB in ~0.3 MB
+    data = _pdf(
+        [
+            *_PAGES,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream",
+        ]
+    )
+    with pytest.raises(GongkaiError, match="解压后超过 256 MB"):
+        read_pdf(data, "bomb.pdf")
+
+
+def test_a_form_drawing_itself_ends_at_once():
+    """A reference cycle in the resources (a form XObject that draws itself) once ran forever."""
+    draw = b"q /F1 Do Q"
+    form = b"<< /Type /XObject /Subtype /Form /BBox [0 0 100 100] /Resources << /XObject << /F1 4 0 R >> >>"
+    data = _pdf(
+        [
+            *_PAGES,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /F1 4 0 R >> >>"
+            b" /Contents 5 0 R >>",
+            form + b" /Length %d >>\nstream\n%s\nendstream" % (len(draw), draw),
+            b"<< /Length 6 >>\nstream\n/F1 Do\nendstream",
+        ]
+    )
+    doc = read_pdf(data, "cycle.pdf")  # ends (no text in it: nothing to read)
+    assert doc.grids() == []

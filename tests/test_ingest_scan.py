@@ -98,6 +98,7 @@ def check(doc: Document, expected: dict) -> Report:
 # --- generated reports ------------------------------------------------------------------------
 
 
+@pytest.mark.ocr
 @needs_ocr
 def test_scanned_pdf_gb2021():
     doc = gb2021_scan()
@@ -108,6 +109,7 @@ def test_scanned_pdf_gb2021():
     assert report.agency == source.agency
 
 
+@pytest.mark.ocr
 @needs_ocr
 def test_jpeg_pages_gb2019(gb2019_pages):
     expected = generated("gb2019").cells
@@ -120,6 +122,7 @@ def test_jpeg_pages_gb2019(gb2019_pages):
         assert report.cells[cid] == want or cid in flagged, (cid, report.cells[cid])
 
 
+@pytest.mark.ocr
 @needs_ocr
 def test_pages_of_one_report_are_numbered_through(gb2019_pages):
     assert (gb2019_pages.source, gb2019_pages.carrier) == (str(GB2019_PAGES[0]), "image")
@@ -199,6 +202,7 @@ def test_every_file_is_turned_upright():
         assert (page.width, page.height, dpi) == (600, 800, 300)
 
 
+@pytest.mark.ocr
 @needs_ocr
 def test_multipage_tiff_legacy():
     doc = scan.read_image((SCANS / "legacy-scan.tiff").read_bytes(), "legacy-scan.tiff")
@@ -206,6 +210,7 @@ def test_multipage_tiff_legacy():
     assert report.format == "legacy"
 
 
+@pytest.mark.ocr
 @needs_ocr
 def test_table_continues_over_pages():
     """Table 三 of gb2021 spans three pages: one grid, its repeated header dropped."""
@@ -220,6 +225,7 @@ def test_table_continues_over_pages():
 # --- a real report ----------------------------------------------------------------------------
 
 
+@pytest.mark.ocr
 @needs_ocr
 def test_scan_of_real_report():
     expected = json.loads((SCANS / "hongze-2023.expected.json").read_text("utf-8"))
@@ -234,6 +240,7 @@ def test_scan_of_real_report():
 # --- pages without tables, broken input -------------------------------------------------------
 
 
+@pytest.mark.ocr
 @needs_ocr
 def test_image_without_table_gives_paragraphs():
     doc = scan.read_image((SCANS / "no-table.png").read_bytes(), "no-table.png")
@@ -288,6 +295,7 @@ def test_ocr_missing_is_explained(without_ocr):
         assert 'pip install "gongkai[ocr]"' in message
 
 
+@pytest.mark.ocr
 @needs_ocr
 def test_no_network(monkeypatch):
     """The models ship in the wheel: building the engine and reading never open a socket."""

@@ -44,7 +44,7 @@ SEED_CASES = {
     "001_1091e914623cb50c.txt": dict(
         format="gb2019",
         year=2020,
-        agency="荆门司法局",
+        agency="荆门市司法局",
         nonzero={
             "t2.normative.new_made": 2,
             "t2.normative.new_published": 2,

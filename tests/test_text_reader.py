@@ -205,7 +205,7 @@ def test_markdown_fixture(corpus):
 def test_encodings(corpus, encoding):
     text = (corpus / "seeds" / "001_1091e914623cb50c.txt").read_text(encoding="utf-8")
     report = parse_bytes(text.encode(encoding), "x.txt", ".txt")
-    assert report.agency == "荆门司法局"
+    assert report.agency == "荆门市司法局"
     assert report.cells["t2.licensing.decisions"] == 142
 
 

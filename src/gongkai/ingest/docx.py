@@ -19,8 +19,8 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 
 from gongkai.errors import GongkaiError
-from gongkai.ingest.html import join_lines
 from gongkai.ingest.model import Block, Document, Grid, Paragraph
+from gongkai.ingest.textkit import join_cjk as join_lines
 
 MAX_UNPACKED = 200 * 1024 * 1024  # sum of the declared uncompressed sizes
 MAX_RATIO = 200  # compression ratio of word/document.xml
@@ -62,6 +62,10 @@ def check_zip(data: bytes, source: str) -> None:
         raise GongkaiError(
             "不是有效的 Word 文档（DOCX）：文件不是完整的 DOCX 压缩包，可能已损坏或下载不完整", path=source
         ) from None
+    except NotImplementedError:  # zipfile: a version field or a compression method it does not know
+        raise GongkaiError(
+            "不是有效的 Word 文档（DOCX）：压缩包的版本号或压缩方式无法识别，可能已损坏", path=source
+        ) from None
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED:
         raise GongkaiError(
@@ -99,6 +103,13 @@ def read_doc(data: bytes, source: str = "") -> Document:
                 path=source,
             ) from None
         out = src.with_suffix(".docx")
+        if not out.exists() and _without_writer(soffice):
+            raise GongkaiError(
+                "这是旧版 Word/WPS 文档（.doc/.wps），已安装的 LibreOffice 缺少 Writer 组件，无法转换。"
+                "请安装 Writer（Debian/Ubuntu：apt-get install libreoffice-writer-nogui），"
+                f"或用 WPS 或 Word 将 {name} 另存为 .docx 后再试",
+                path=source,
+            )
         if not out.exists():
             raise GongkaiError(
                 "LibreOffice 无法转换这个旧版 Word/WPS 文档（可能已损坏、加密或不是 Word 文档）；"
@@ -109,6 +120,18 @@ def read_doc(data: bytes, source: str = "") -> Document:
     doc = read_docx(converted, source)
     doc.carrier = "doc"
     return doc
+
+
+def _without_writer(soffice: str) -> bool:
+    """Whether LibreOffice's program directory is known here and lacks Writer (libswlo; Debian
+    packages each component apart, so soffice can be there without it)."""
+    program = Path(soffice).resolve().parent
+    names = {f.name for d in (program, program.parent / "Frameworks") if d.is_dir() for f in d.iterdir()}
+
+    def has(stem: str) -> bool:
+        return bool(names & {f"lib{stem}.so", f"lib{stem}.dylib", f"{stem}.dll"})
+
+    return has("mergedlo") and not has("swlo")  # an unknown layout: let LibreOffice's failure speak
 
 
 # --- text -------------------------------------------------------------------------------------
@@ -155,6 +178,8 @@ def val(el, path: str, default: str | None = None) -> str | None:
 
 def count(value: str | None) -> int:
     m = re.match(r"\s*(\d+)", value or "")
+    if m and len(m.group(1)) > 6:  # gridSpan="111…1": thousands of digits, past int()'s limit
+        return MAX_SPAN
     return max(1, min(int(m.group(1)), MAX_SPAN)) if m else 1
 
 

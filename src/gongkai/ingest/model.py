@@ -44,6 +44,7 @@ class Document:
     source: str = ""  # file name, for messages
     carrier: str = ""  # text, markdown, html, docx, pdf, image
     unread: list[str] = field(default_factory=list)  # places of pictures left unread (no OCR): 第3页的图片
+    meta: list[str] = field(default_factory=list)  # page furniture naming the publisher: <title>, 来源：…
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]

@@ -1,72 +1,80 @@
-"""Reader for reports published as PDF with a text layer (pdfplumber).
+"""Reader for reports published as PDF with a text layer (pypdfium2).
 
-Tables are found from their visible ruling lines; each table's cell boxes give the true
-row and column spans, so merged cells are expanded like any other carrier's. A table that
-runs on at the top of the next page continues the same grid (a repeated header is dropped,
-a row broken by the page is joined). Text outside tables becomes paragraphs: wrapped lines
-are joined, page numbers and running headers/footers dropped. A PDF without usable text
-(a scan, or fonts without a Unicode map) goes to OCR.
+pdfium gives each page's characters with their boxes, its drawn paths and its pictures'
+places; everything else is ours. Tables are found from their visible ruling lines (stroked
+line segments and thin filled bars; white ones are not rules): the rulings' intersections
+give the cells, so merged cells get their true row and column spans and are expanded like
+any other carrier's. A table without ruling lines (a web page printed to PDF) is found from
+words aligned in columns (``layout.borderless``). A table that runs on at the top of the
+next page continues the same grid; text outside tables becomes paragraphs (see ``layout``).
+A PDF without usable text (a scan, or fonts without a Unicode map) goes to OCR.
 
 OCR also reads what a text PDF holds only as pictures: a page without usable text (a scanned
 page, consecutive ones read as one stretch so a table runs on), and a large picture no text
 lies over (a table pasted as a screenshot), whose blocks take the picture's place among the
-page's lines. Only ``page.images`` metadata is looked at until a picture qualifies. Without
-the OCR extra the text is still read and the pictures' places are listed in ``Document.unread``.
+page's lines. Without the OCR extra the text is still read and the pictures' places are
+listed in ``Document.unread``.
 """
 
 from __future__ import annotations
 
+import ctypes
+import itertools
 import re
+import zlib
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
-from io import BytesIO
+from collections.abc import Callable
+from dataclasses import dataclass
+from math import hypot
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
 
 from gongkai.errors import GongkaiError
-from gongkai.ingest.html import is_cjk
-from gongkai.ingest.model import Block, Document, Grid, Paragraph
+from gongkai.ingest import layout
+from gongkai.ingest.layout import SNAP, Cell, Glyph, Inset, Page, Part, cluster, nearest
+from gongkai.ingest.model import Document
 
-SNAP = 2.0  # points: ruling lines this close are one line
-MARGIN_ZONE = 0.12  # share of the page height at the top and bottom where headers/footers live
 BAD_TEXT_SHARE = 0.3  # more unreadable characters than this: the text layer is useless
-SENTENCE_END = ("。", "；", "：", "！", "？", ";", ":", "!", "?")
-PAGE_NUMBER = re.compile(
-    r"^[-—–－\s]*(?:\d{1,4}|[ivxlcdm]{1,6})[-—–－\s]*$"
-    r"|^第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$",
-    re.I,
-)
-NUMBER = re.compile(r"^[-−－]?\d[\d,，.]*$")
-SPACE_RE = re.compile(r"\s+")
 # A picture is read by OCR when it is at least this large and no text lies over it.
 MIN_IMAGE_WIDTH = 0.25  # share of the page width: a seal (4.2 cm, 20% of A4), a logo or a QR code is narrower
 MIN_IMAGE_HEIGHT = 36.0  # points, three lines of body text or two table rows: rules and banners are lower
 TEXT_OVER_IMAGE = 0.02  # share of a picture's area under characters: above it the text layer is its reading
 FULL_PAGE = 0.85  # share of the page a picture covers: a scanned page (stamped page numbers aside)
-TABLE_SETTINGS = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit", "intersection_tolerance": 3}
+TOLERANCE = 3.0  # points: rulings snapped, joined and intersecting within this distance
+MIN_RULE = 3.0  # points: a shorter ruling is no edge of a cell
+MAX_SEGMENTS = 5000  # a path with more segments is a drawing (or outlined text), not rulings
+MAX_STREAM = 256 << 20  # bytes one inflated stream may hold: a 600 dpi colour A4 page is under 140 MB
+STEP = 16 << 20  # inflated in steps of this size, each thrown away at once
+STREAM_RE = re.compile(rb"(?<!end)stream\r?\n")
+ENCRYPTED = (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY)
+REASONS = {raw.FPDF_ERR_FILE: "文件无法读取", raw.FPDF_ERR_FORMAT: "格式错误", raw.FPDF_ERR_PAGE: "页面错误"}
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom: points from the top-left of the crop box
+Matrix = tuple[float, float, float, float, float, float]
 
 
 def read_pdf(data: bytes, source: str = "") -> Document:
     if b"%%EOF" not in data[-4096:]:
         raise GongkaiError("PDF 文件不完整（缺少文件结尾，可能下载中断或已损坏），请重新下载后再试", path=source)
+    inflated_within_bounds(data, source)
     try:
-        pdf = pdfplumber.open(BytesIO(data))
-    except PdfminerException as e:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
         raise pdf_error(e, source) from None
     except Exception as e:
         raise GongkaiError(f"PDF 文件已损坏，无法打开（{type(e).__name__}）", path=source) from None
-    with pdf:
-        try:
-            pages = [read_page(page, n) for n, page in enumerate(pdf.pages, start=1)]
-        except GongkaiError:
-            raise
-        except PdfminerException as e:
-            raise pdf_error(e, source) from None
-        except Exception as e:
-            raise GongkaiError(f"PDF 文件已损坏，无法读取页面内容（{type(e).__name__}）", path=source) from None
+    try:
+        pages = [read_page(pdf, n) for n in range(1, len(pdf) + 1)]
+    except GongkaiError:
+        raise
+    except pdfium.PdfiumError as e:
+        raise pdf_error(e, source) from None
+    except Exception as e:
+        raise GongkaiError(f"PDF 文件已损坏，无法读取页面内容（{type(e).__name__}）", path=source) from None
+    finally:
+        pdf.close()
     if not pages:
         raise GongkaiError("PDF 文件中没有页面", path=source)
     readable = sum(p.good for p in pages)
@@ -77,184 +85,417 @@ def read_pdf(data: bytes, source: str = "") -> Document:
 
         return read_scan_pdf(data, source)
     unread = read_pictures(data, pages, source)
-    return Document(assemble(pages), source=source, carrier="pdf", unread=unread)
+    return Document(layout.assemble(pages), source=source, carrier="pdf", unread=unread)
+
+
+def inflated_within_bounds(data: bytes, source: str) -> None:
+    """Refuse a PDF holding a compressed stream that inflates past ``MAX_STREAM`` (a zip bomb:
+    a few MB that pdfium would expand into gigabytes), before pdfium opens it. Each stream is
+    inflated in small steps and thrown away, so checking costs time, never memory."""
+    for m in STREAM_RE.finditer(data):
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            return
+        inflater = zlib.decompressobj()
+        pending, size = data[m.end() : end], 0
+        try:
+            while pending and size <= MAX_STREAM:
+                size += len(inflater.decompress(pending, STEP))
+                pending = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not a Flate stream (images, encrypted data): pdfium's own business
+        if size > MAX_STREAM:
+            raise GongkaiError(
+                f"PDF 中有一个压缩数据流（第 {m.start()} 字节处）解压后超过 {MAX_STREAM >> 20} MB，"
+                "不是正常的年度报告，拒绝读取",
+                path=source,
+            )
 
 
 def pdf_error(e: Exception, source: str) -> GongkaiError:
-    inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
-    if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
+    code = getattr(e, "err_code", None)
+    if code in ENCRYPTED:
         return GongkaiError("PDF 文件已加密（需要密码才能打开），请提供未加密的文件", path=source)
-    return GongkaiError(f"PDF 文件已损坏或不完整，无法读取（{type(inner).__name__}）", path=source)
+    reason = REASONS.get(code, "未知错误")
+    return GongkaiError(f"PDF 文件已损坏或不完整，无法读取（{reason}）", path=source)
 
 
-# --- pieces of a page -------------------------------------------------------------------------
-
-
-@dataclass
-class Line:
-    page: int
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    text: str
+# --- what pdfium gives ------------------------------------------------------------------------
 
 
 @dataclass
-class Cell:
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    page: int
-    chars: list = field(default_factory=list)
-    text: str = ""
-
-
-@dataclass
-class Part:
-    """One table on one page."""
-
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    cells: list[Cell]
-    xs: list[float]  # column boundaries
-
-
-@dataclass
-class Picture:
+class Picture(Inset):
     """A part of a page without a text layer, read by OCR: a whole scanned page or a picture."""
 
-    page: int
-    top: float
-    box: tuple[float, float, float, float] | None  # from the top-left of the crop box; None: the whole page
-    blocks: list[Block] = field(default_factory=list)
+    box: Box | None = None  # None: the whole page
 
 
-@dataclass
-class Page:
-    number: int
-    height: float
-    items: list[Line | Part | Picture]  # top to bottom
-    good: int = 0
-    bad: int = 0
-    scanned: bool = False  # no usable text: read whole by OCR
+def viewer(page) -> Callable[[float, float, float, float], Box]:
+    """PDF user space (x0, y0, x1, y1) → the page as shown: from the crop box's top-left, rotated."""
+    left, bottom, right, top = page.get_cropbox()
+    rotation = page.get_rotation() % 360
+    if rotation == 90:
+        return lambda x0, y0, x1, y1: (y0 - bottom, x0 - left, y1 - bottom, x1 - left)
+    if rotation == 180:
+        return lambda x0, y0, x1, y1: (right - x1, y0 - bottom, right - x0, y1 - bottom)
+    if rotation == 270:
+        return lambda x0, y0, x1, y1: (top - y1, right - x1, top - y0, right - x0)
+    return lambda x0, y0, x1, y1: (x0 - left, top - y1, x1 - left, top - y0)
 
 
-def is_white(color) -> bool:
-    if color is None:
-        return True
-    if isinstance(color, int | float):
-        color = (color,)
-    if not isinstance(color, tuple | list) or not all(isinstance(c, int | float) for c in color):
-        return False  # a pattern: visible
-    if len(color) == 4:  # CMYK
-        return all(c <= 0.05 for c in color)
-    return all(c >= 0.95 for c in color)
+GENERATED = " \r\n\x02\ufffe"  # what pdfium inserts between words and lines
 
 
-def is_rule(obj) -> bool:
-    """A visible ruling: a stroked line or rectangle, or a thin filled bar; never a background."""
-    if obj["object_type"] == "line":
-        return not is_white(obj.get("stroking_color"))
-    if obj.get("stroke") and not is_white(obj.get("stroking_color")):
-        return True
-    thin = min(obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]) <= SNAP
-    return bool(obj.get("fill")) and thin and not is_white(obj.get("non_stroking_color"))
+def page_text(h, n: int) -> str:
+    """The text of a page's characters, one string position per character."""
+    buf = (ctypes.c_ushort * (n + 1))()
+    raw.FPDFText_GetText(h, 0, n, buf)
+    text = bytes(buf)[: 2 * n].decode("utf-16-le", "replace")
+    if len(text) != n:  # a character outside the BMP: one at a time
+        text = "".join(chr(u) if (u := raw.FPDFText_GetUnicode(h, i)) < 0x110000 else "\ufffd" for i in range(n))
+    return text
 
 
-def edge(x0: float, top: float, x1: float, bottom: float) -> dict:
-    orientation = "h" if bottom - top <= x1 - x0 else "v"
-    return {
-        "object_type": "rule_edge", "orientation": orientation, "x0": x0, "x1": x1, "top": top,
-        "bottom": bottom, "doctop": top, "width": x1 - x0, "height": bottom - top,
-    }  # fmt: skip
-
-
-def ruling_edges(page) -> list[dict]:
-    """The page's visible rulings as edges, plus the rules a page break leaves out: vertical
-    rules that end (or start) together close the table there, drawn or not."""
-    edges: list[dict] = []
-    for o in (*page.lines, *page.rects):
-        if not is_rule(o):
+def read_chars(textpage, view) -> tuple[list[Glyph], int, int]:
+    """The page's characters with pdfminer-like boxes (as high as the font size, from the
+    baseline's descent), and how many are readable and unreadable (no Unicode map, private use)."""
+    h = textpage.raw
+    n = raw.FPDFText_CountChars(h)
+    rect, m = raw.FS_RECTF(), raw.FS_MATRIX()
+    rp, mp = ctypes.byref(rect), ctypes.byref(m)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    xp, yp = ctypes.byref(x), ctypes.byref(y)
+    loose, matrix, font_size, origin = (
+        raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize, raw.FPDFText_GetCharOrigin,
+    )  # fmt: skip
+    generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
+    chars: list[Glyph] = []
+    good = bad = 0
+    same = None  # font size and box height: the same font and matrix as the character before
+    unmapped = False
+    for i, text in enumerate(page_text(h, n)):
+        if text in GENERATED and generated(h, i):
             continue
-        x0, top, x1, bottom = o["x0"], o["top"], o["x1"], o["bottom"]
-        if bottom - top <= SNAP and x1 - x0 > SNAP:
-            edges.append(edge(x0, (top + bottom) / 2, x1, (top + bottom) / 2))
-        elif x1 - x0 <= SNAP and bottom - top > SNAP:
-            edges.append(edge((x0 + x1) / 2, top, (x0 + x1) / 2, bottom))
-        elif o["object_type"] == "rect" and min(x1 - x0, bottom - top) > SNAP:
-            edges += [edge(x0, top, x1, top), edge(x0, bottom, x1, bottom)]
-            edges += [edge(x0, top, x0, bottom), edge(x1, top, x1, bottom)]
-    verticals = [e for e in edges if e["orientation"] == "v"]
-    for end in ("top", "bottom"):
-        group: list[dict] = []
+        if not loose(h, i, rp):
+            continue
+        fs = font_size(h, i)
+        if (fs, rect.top - rect.bottom) != same:  # otherwise two calls saved per character
+            if not matrix(h, i, mp):
+                continue
+            same, unmapped = (fs, rect.top - rect.bottom), map_error(h, i)
+        if unmapped or text == "\ufffd" or "\ue000" <= text <= "\uf8ff":
+            bad += 1
+        elif not text.isspace():
+            good += 1
+        if m.b == 0 and m.c == 0:  # upright
+            size = fs * abs(m.d)
+            x0, y0, x1, y1 = rect.left, rect.bottom, rect.right, rect.bottom + size
+            wide = abs(x1 - x0 - fs) < 0.01 < abs(size - fs)  # as wide as the unscaled font size
+            if wide and matrix(h, i, mp) and origin(h, i, xp, yp) and abs(y.value - m.f) > 0.01:
+                x0, y0 = x.value, y.value  # vertical writing: pdfium's loose box ignores the matrix
+                x1, y1 = x0 + size, y0 + size
+            x0, top, x1, bottom = view(x0, y0, x1, y1)
+        else:
+            size = fs * hypot(m.c, m.d)
+            x0, top, x1, bottom = view(rect.left, rect.bottom, rect.right, rect.top)
+        chars.append(Glyph(x0, top, x1, bottom, size, text))
+    return chars, good, bad
+
+
+def visible(get, obj) -> bool:
+    """Whether an object's stroke or fill colour shows on white paper (a pattern does)."""
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    return not get(obj, r, g, b, a) or min(r.value, g.value, b.value) < 0.95 * 255
+
+
+def matrix_of(obj, then: Matrix | None) -> Matrix:
+    """An object's matrix, followed by ``then`` (the form's it is drawn in)."""
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, m)
+    if then is None:
+        return m.a, m.b, m.c, m.d, m.e, m.f
+    a, b, c, d, e, f = then
+    return (m.a * a + m.b * c, m.a * b + m.b * d, m.c * a + m.d * c, m.c * b + m.d * d,
+            m.e * a + m.f * c + e, m.e * b + m.f * d + f)  # fmt: skip
+
+
+def read_objects(page, view) -> tuple[list[Box], list[Box]]:
+    """The page's rulings as edges (zero-width boxes) and its pictures' boxes, from its
+    objects and those of the forms it draws, in the page's view."""
+    edges: list[Box] = []
+    images: list[Box] = []
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+
+    def visit(parent, count, get, ctm: Matrix | None) -> None:
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                path_edges(obj, ctm, view, edges)
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE and raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+                if ctm is not None:  # the box's corners in the page's space
+                    a, b, c, d, e, f = ctm
+                    xs, ys = (
+                        [a * x + c * y + e for x in (x0, x1) for y in (y0, y1)],
+                        [b * x + d * y + f for x in (x0, x1) for y in (y0, y1)],
+                    )
+                    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+                images.append(view(x0, y0, x1, y1))
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                visit(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, matrix_of(obj, ctm))
+
+    visit(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, None)
+    return edges, images
+
+
+def path_edges(obj, ctm: Matrix | None, view, edges: list[Box]) -> None:
+    """A path's visible rulings: its stroked straight segments that run along an axis, and
+    its thin filled (or stroked) rectangles as their middle line; never a background."""
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+        return
+    stroked = bool(stroke.value) and visible(raw.FPDFPageObj_GetStrokeColor, obj)
+    filled = bool(fill_mode.value) and visible(raw.FPDFPageObj_GetFillColor, obj)
+    n = raw.FPDFPath_CountSegments(obj)
+    if not (stroked or filled) or n < 2 or n > MAX_SEGMENTS:
+        return
+    a, b, c, d, e, f = matrix_of(obj, ctm)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[list[tuple[float, float]]] = []
+    curved: list[bool] = []
+    for k in range(n):
+        seg = raw.FPDFPath_GetPathSegment(obj, k)
+        kind = raw.FPDFPathSegment_GetType(seg)
+        raw.FPDFPathSegment_GetPoint(seg, x, y)
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([point])
+            curved.append(False)
+        else:
+            subpaths[-1].append(point)
+            curved[-1] = curved[-1] or kind == raw.FPDF_SEGMENT_BEZIERTO
+        if raw.FPDFPathSegment_GetClose(seg) and subpaths[-1][-1] != subpaths[-1][0]:
+            subpaths[-1].append(subpaths[-1][0])
+    for pts, bent in zip(subpaths, curved, strict=True):
+        rect = None if bent else rectangle(pts)
+        if rect is not None:  # a thin bar, filled or stroked, is a rule along its middle
+            edge = rule(view, *rect)
+            if edge is not None:
+                edges.append(edge)
+            elif stroked and min(rect[2] - rect[0], rect[3] - rect[1]) > SNAP:
+                x0, y0, x1, y1 = rect
+                edges += [view(x0, y0, x1, y0), view(x0, y1, x1, y1), view(x0, y0, x0, y1), view(x1, y0, x1, y1)]
+        elif stroked and not bent:
+            edges += [e for p, q in itertools.pairwise(pts) if (e := rule(view, *p, *q)) is not None]
+
+
+def rule(view, xa: float, ya: float, xb: float, yb: float) -> Box | None:
+    """A segment, or a thin bar, as an edge along its middle when it runs along an axis."""
+    x0, x1, y0, y1 = min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb)
+    if y1 - y0 <= SNAP < x1 - x0:
+        return view(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2)
+    if x1 - x0 <= SNAP < y1 - y0:
+        return view((x0 + x1) / 2, y0, (x0 + x1) / 2, y1)
+    return None
+
+
+def rectangle(pts: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
+    """The box of a closed path of four sides along the axes."""
+    if len(pts) == 6 and pts[-1] == pts[-2]:
+        pts = pts[:-1]
+    if len(pts) != 5 or pts[0] != pts[4]:
+        return None
+    (xa, ya), (xb, yb), (xc, yc), (xd, yd), _ = pts
+    if not ((xa == xb and yb == yc and xc == xd and yd == ya) or (ya == yb and xb == xc and yc == yd and xd == xa)):
+        return None
+    return min(xa, xc), min(ya, yc), max(xa, xc), max(ya, yc)
+
+
+# --- tables from rulings ----------------------------------------------------------------------
+
+
+def closing_edges(edges: list[Box]) -> list[Box]:
+    """The rules a page break leaves out: vertical rules that end (or start) together close
+    the table there, drawn or not."""
+    verticals = [e for e in edges if e[2] - e[0] < e[3] - e[1]]
+    out = []
+    for end in (1, 3):
+        group: list[Box] = []
         for e in [*sorted(verticals, key=lambda e: e[end]), None]:
             if group and (e is None or e[end] - group[0][end] > SNAP):
                 if len(group) >= 2:
                     y = group[0][end]
-                    edges.append(edge(min(g["x0"] for g in group), y, max(g["x1"] for g in group), y))
+                    out.append((min(g[0] for g in group), y, max(g[2] for g in group), y))
                 group = []
             if e is not None:
                 group.append(e)
-    return edges
-
-
-def cluster(values: list[float], tol: float = SNAP) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > tol:
-            out.append(v)
     return out
 
 
-def nearest(bounds: list[float], v: float) -> int:
-    i = bisect_right(bounds, v)
-    if i > 0 and (i == len(bounds) or v - bounds[i - 1] <= bounds[i] - v):
-        return i - 1
-    return i
+Run = tuple[float, float, float]  # an edge along one line: position (y across, x down), start, end
 
 
-def unreadable(text: str) -> bool:
-    return text.startswith("(cid:") or text == "\ufffd" or "\ue000" <= text[:1] <= "\uf8ff"
+def merge_edges(edges: list[Box]) -> tuple[list[Run], list[Run]]:
+    """Rulings along (almost) one line snapped to their mean position, touching ones joined
+    and short ones dropped: the horizontal and the vertical edges."""
+    across = [((e[1] + e[3]) / 2, e[0], e[2]) for e in edges if e[3] - e[1] <= e[2] - e[0]]
+    down = [((e[0] + e[2]) / 2, e[1], e[3]) for e in edges if e[3] - e[1] > e[2] - e[0]]
+    out = []
+    for runs in (across, down):
+        joined: list[Run] = []
+        for pos, start, end in sorted(snap(runs)):
+            if joined and joined[-1][0] == pos and start <= joined[-1][2] + TOLERANCE:
+                if end > joined[-1][2]:
+                    joined[-1] = (pos, joined[-1][1], end)
+            else:
+                joined.append((pos, start, end))
+        out.append([r for r in joined if r[2] - r[1] >= MIN_RULE])
+    return out[0], out[1]
 
 
-def read_page(page, number: int) -> Page:
-    chars = page.chars
-    good = bad = 0
-    for ch in chars:
-        if unreadable(ch["text"]):
-            bad += 1
-        elif not ch["text"].isspace():
-            good += 1
-    result = Page(number, float(page.height), [], good, bad)
-    boxes = picture_boxes(page, chars) if page.images else []
-    area = float(page.width * page.height)
-    if (not good and (bad or boxes)) or any((b[2] - b[0]) * (b[3] - b[1]) >= FULL_PAGE * area for b in boxes):
+def snap(runs: list[Run]) -> list[Run]:
+    """Positions in a chain of neighbours within TOLERANCE replaced by the chain's mean."""
+    chains: list[list[float]] = []
+    for v in sorted({r[0] for r in runs}):
+        if not chains or v > chains[-1][-1] + TOLERANCE:
+            chains.append([])
+        chains[-1].append(v)
+    count = Counter(r[0] for r in runs)
+    mean = {v: sum(u * count[u] for u in c) / sum(count[u] for u in c) for c in chains for v in c}
+    return [(mean[r[0]], r[1], r[2]) for r in runs]
+
+
+def table_cells(edges: list[Box]) -> list[list[Box]]:
+    """Tables from edges: the rulings' intersections; each intersection's smallest cell (its
+    corners joined by rulings); cells sharing a corner are one table, of two cells at least."""
+    across, down = merge_edges(edges)
+    if not across or not down:
+        return []
+    hits_v: dict[tuple[float, float], set[Run]] = {}
+    hits_h: dict[tuple[float, float], set[Run]] = {}
+    tol = TOLERANCE
+    for v in down:
+        x, top, bottom = v
+        for h in across:
+            y, x0, x1 = h
+            if top <= y + tol and bottom >= y - tol and x0 - tol <= x <= x1 + tol:
+                hits_v.setdefault((x, y), set()).add(v)
+                hits_h.setdefault((x, y), set()).add(h)
+    points = sorted(hits_v)
+    column: dict[float, list[float]] = {}
+    row: dict[float, list[float]] = {}
+    for x, y in points:
+        column.setdefault(x, []).append(y)
+        row.setdefault(y, []).append(x)
+    cells: list[Box] = []
+    for x, y in points:
+        cell = smallest_cell(x, y, column, row, hits_v, hits_h)
+        if cell is not None:
+            cells.append(cell)
+    return group_cells(cells)
+
+
+def smallest_cell(x, y, column, row, hits_v, hits_h) -> Box | None:
+    """The cell with top-left corner (x, y): the nearest corners below and right joined by rulings."""
+    down, across = hits_v[(x, y)], hits_h[(x, y)]
+    ys, xs = column[x], row[y]
+    for y2 in ys[bisect_right(ys, y) :]:
+        if down.isdisjoint(hits_v[(x, y2)]):
+            continue
+        for x2 in xs[bisect_right(xs, x) :]:
+            if across.isdisjoint(hits_h[(x2, y)]):
+                continue
+            corner = (x2, y2)
+            if corner not in hits_v or hits_v[corner].isdisjoint(hits_v[(x2, y)]):
+                continue
+            if not hits_h[corner].isdisjoint(hits_h[(x, y2)]):
+                return (x, y, x2, y2)
+    return None
+
+
+def group_cells(cells: list[Box]) -> list[list[Box]]:
+    """Cells sharing corners, table by table (top to bottom), single cells (frames) left out."""
+    remaining = list(cells)
+    tables: list[list[Box]] = []
+    while remaining:
+        table, corners = [], set()
+        grown = True
+        while grown:  # in passes over the cells left, as they come (pdfplumber's order)
+            grown = False
+            for cell in list(remaining):
+                mine = {(cell[0], cell[1]), (cell[0], cell[3]), (cell[2], cell[1]), (cell[2], cell[3])}
+                if not table or mine & corners:
+                    corners |= mine
+                    table.append(cell)
+                    remaining.remove(cell)
+                    grown = True
+        tables.append(table)
+    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
+
+
+def make_part(boxes: list[Box], page: int) -> tuple[Part, list[float], dict] | None:
+    """A table from its cells' boxes, with the grid position each covers; None for a
+    one-column box (a frame around text)."""
+    xs = cluster([v for b in boxes for v in (b[0], b[2])])
+    ys = cluster([v for b in boxes for v in (b[1], b[3])])
+    if len(xs) < 3 or len(ys) < 2:
+        return None
+    cells = [Cell(b[0], b[1], b[2], b[3], page) for b in boxes]
+    col = {v: nearest(xs, v) for v in {v for b in boxes for v in (b[0], b[2])}}
+    row = {v: nearest(ys, v) for v in {v for b in boxes for v in (b[1], b[3])}}
+    owner = {}
+    for k, b in enumerate(boxes):
+        for r in range(row[b[1]], row[b[3]]):
+            for c in range(col[b[0]], col[b[2]]):
+                owner[(r, c)] = k
+    return Part(page, xs[0], ys[0], xs[-1], ys[-1], cells, xs), ys, owner
+
+
+# --- a page -----------------------------------------------------------------------------------
+
+
+def read_page(pdf, number: int) -> Page:
+    page = pdf[number - 1]
+    try:
+        width, height = page.get_size()
+        view = viewer(page)
+        textpage = page.get_textpage()
+        try:
+            chars, good, bad = read_chars(textpage, view)
+        finally:
+            textpage.close()
+        edges, images = read_objects(page, view)
+    finally:
+        page.close()
+    result = Page(number, height, [], good, bad)
+    boxes = picture_boxes(images, chars, width, height) if images else []
+    if (not good and (bad or boxes)) or any((b[2] - b[0]) * (b[3] - b[1]) >= FULL_PAGE * width * height for b in boxes):
         result.scanned = True
-        result.items.append(Picture(number, 0.0, None))
+        result.items.append(Picture(number, 0.0, box=None))
         return result
     if not good:
         return result
     if boxes:  # the text inside a picture is read with it, not twice
-        x0, top = page.cropbox[0], page.cropbox[1]  # where rendering starts
-        result.items += [Picture(number, b[1], (b[0] - x0, b[1] - top, b[2] - x0, b[3] - top)) for b in boxes]
+        result.items += [Picture(number, b[1], box=b) for b in boxes]
         chars = [ch for ch in chars if not any(inside(ch, b) for b in boxes)]
-    rules = ruling_edges(page)
-    parts: list[tuple[Part, list[float], dict]] = []
-    if len(rules) >= 4:
-        settings = dict(TABLE_SETTINGS, explicit_vertical_lines=rules, explicit_horizontal_lines=rules)
-        for table in page.find_tables(settings):
-            part = make_part(table.cells, number)
-            if part is not None:
-                parts.append(part)
+    edges += closing_edges(edges)
+    parts = [p for cells in (table_cells(edges) if len(edges) >= 4 else []) if (p := make_part(cells, number))]
+    loose = place(chars, parts)
+    for part, _, _ in parts:
+        layout.fill_cells(part)
+        result.items.append(part)
+    result.items += layout.borderless(layout.make_lines(loose, number))
+    result.items.sort(key=lambda it: it.top)
+    return result
+
+
+def place(chars: list[Glyph], parts: list[tuple[Part, list[float], dict]]) -> list[Glyph]:
+    """Each character inside a table goes to the cell under its middle; the rest are returned."""
     loose = []
     for ch in chars:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
         for part, ys, owner in parts:
             if part.x0 <= cx <= part.x1 and part.top <= cy <= part.bottom:
                 k = owner.get((bisect_right(ys, cy) - 1, bisect_right(part.xs, cx) - 1))
@@ -263,33 +504,20 @@ def read_page(page, number: int) -> Page:
                     break
         else:
             loose.append(ch)
-    for part, _, _ in parts:
-        for cell in part.cells:
-            cell.text = join_lines([t for t, _ in text_lines(cell.chars)])
-            cell.chars = []
-        result.items.append(part)
-    for text, line in text_lines(loose):
-        if text:
-            size = Counter(round(c["size"], 1) for c in line).most_common(1)[0][0]
-            x0, x1 = min(c["x0"] for c in line), max(c["x1"] for c in line)
-            top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
-            result.items.append(Line(number, x0, x1, top, bottom, size, text))
-    result.items.sort(key=lambda it: it.top)
-    return result
+    return loose
 
 
-def inside(ch, box: tuple[float, float, float, float]) -> bool:
-    cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+def inside(ch: Glyph, box: Box) -> bool:
+    cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def picture_boxes(page, chars) -> list[tuple[float, float, float, float]]:
+def picture_boxes(images: list[Box], chars: list[Glyph], width: float, height: float) -> list[Box]:
     """Boxes of the page's pictures to read by OCR: images that touch are one picture (a
     picture stored in strips); it must be large, and not lie under the text layer."""
-    px0, ptop, px1, pbottom = page.bbox
-    boxes = []
-    for im in page.images:
-        box = [max(im["x0"], px0), max(im["top"], ptop), min(im["x1"], px1), min(im["bottom"], pbottom)]
+    boxes: list[list[float]] = []
+    for im in images:
+        box = [max(im[0], 0.0), max(im[1], 0.0), min(im[2], width), min(im[3], height)]
         if box[2] - box[0] <= 0 or box[3] - box[1] <= 0:
             continue  # off the page
         for other in [b for b in boxes if touches(b, box)]:
@@ -298,10 +526,10 @@ def picture_boxes(page, chars) -> list[tuple[float, float, float, float]]:
         boxes.append(box)
     out = []
     for x0, top, x1, bottom in sorted(boxes, key=lambda b: b[1]):
-        if x1 - x0 < MIN_IMAGE_WIDTH * page.width or bottom - top < MIN_IMAGE_HEIGHT:
+        if x1 - x0 < MIN_IMAGE_WIDTH * width or bottom - top < MIN_IMAGE_HEIGHT:
             continue
         box = (x0, top, x1, bottom)
-        covered = sum((c["x1"] - c["x0"]) * (c["bottom"] - c["top"]) for c in chars if inside(c, box))
+        covered = sum((c.x1 - c.x0) * (c.bottom - c.top) for c in chars if inside(c, box))
         if covered < TEXT_OVER_IMAGE * (x1 - x0) * (bottom - top):
             out.append(box)
     return out
@@ -309,73 +537,6 @@ def picture_boxes(page, chars) -> list[tuple[float, float, float, float]]:
 
 def touches(a, b) -> bool:
     return a[0] <= b[2] + SNAP and b[0] <= a[2] + SNAP and a[1] <= b[3] + SNAP and b[1] <= a[3] + SNAP
-
-
-def make_part(boxes, page: int) -> tuple[Part, list[float], dict] | None:
-    """A table from pdfplumber's cell boxes; None for a one-column box (a frame around text)."""
-    xs = cluster([v for b in boxes for v in (b[0], b[2])])
-    ys = cluster([v for b in boxes for v in (b[1], b[3])])
-    if len(xs) < 3 or len(ys) < 2:
-        return None
-    cells = [Cell(b[0], b[1], b[2], b[3], page) for b in boxes]
-    owner = {}
-    for k, c in enumerate(cells):
-        for r in range(nearest(ys, c.top), nearest(ys, c.bottom)):
-            for col in range(nearest(xs, c.x0), nearest(xs, c.x1)):
-                owner[(r, col)] = k
-    part = Part(page, xs[0], ys[0], xs[-1], ys[-1], cells, xs)
-    return part, ys, owner
-
-
-def text_lines(chars) -> list[tuple[str, list]]:
-    """Characters grouped into lines, top to bottom, each as (text, its characters)."""
-    lines: list[list] = []
-    mids: list[float] = []
-    for ch in sorted(chars, key=lambda c: c["top"] + c["bottom"]):
-        mid = (ch["top"] + ch["bottom"]) / 2
-        if lines and mid - mids[-1] <= 0.45 * ch["size"]:
-            lines[-1].append(ch)
-        else:
-            lines.append([ch])
-            mids.append(mid)
-    out = []
-    for line in lines:
-        line.sort(key=lambda c: c["x0"])
-        parts: list[str] = []
-        prev = None
-        for ch in line:
-            t = ch["text"]
-            if prev is not None and ch["x0"] - prev["x1"] > 0.25 * ch["size"] and not t.isspace():
-                parts.append(" ")
-            parts.append(t)
-            prev = ch
-        out.append((tidy("".join(parts)), line))
-    return out
-
-
-def is_wide(ch: str) -> bool:
-    return is_cjk(ch) or "\u2010" <= ch <= "\u206f"  # CJK, or quotes and dashes set among CJK
-
-
-def tidy(text: str) -> str:
-    """Collapse spaces; none next to a CJK character (justification and autospacing are not spaces)."""
-    text = SPACE_RE.sub(" ", text.replace("\u3000", " ")).strip()
-    if " " not in text:
-        return text
-    return "".join(ch for i, ch in enumerate(text) if ch != " " or not (is_wide(text[i - 1]) or is_wide(text[i + 1])))
-
-
-def join_lines(lines: list[str]) -> str:
-    """Lines wrapped in a paragraph or cell: a space only between two Latin letters or digits."""
-    out = ""
-    for line in lines:
-        if out and line and out[-1].isascii() and out[-1].isalnum() and line[0].isascii() and line[0].isalnum():
-            out += " "
-        out += line
-    return out
-
-
-# --- the document -----------------------------------------------------------------------------
 
 
 def read_pictures(data: bytes, pages: list[Page], source: str) -> list[str]:
@@ -401,151 +562,3 @@ def read_pictures(data: bytes, pages: list[Page], source: str) -> list[str]:
     for run, blocks in zip(runs, read_pdf_images(data, jobs, source), strict=True):
         run[0].blocks = blocks
     return []
-
-
-def running_lines(pages: list[Page]) -> set[int]:
-    """ids of Lines that are page numbers or headers/footers repeated on most pages."""
-    zone: list[tuple[Line, str]] = []
-    for p in pages:
-        for it in p.items:
-            if isinstance(it, Line) and (it.bottom < MARGIN_ZONE * p.height or it.top > (1 - MARGIN_ZONE) * p.height):
-                zone.append((it, re.sub(r"\d+", "#", it.text.replace(" ", ""))))
-    seen = Counter(key for _, key in {(it.page, key) for it, key in zone})
-    text_pages = sum(1 for p in pages if not p.scanned)
-    repeated = {key for key, n in seen.items() if n >= 2 and n >= text_pages / 2}
-    return {id(it) for it, key in zone if PAGE_NUMBER.match(it.text) or key in repeated}
-
-
-def assemble(pages: list[Page]) -> list[Block]:
-    drop = running_lines(pages)
-    lines = [it for p in pages for it in p.items if isinstance(it, Line) and id(it) not in drop]
-    sizes = Counter()
-    for ln in lines:
-        sizes[ln.size] += len(ln.text)
-    body = sizes.most_common(1)[0][0] if sizes else 0.0
-    plain = [ln for ln in lines if abs(ln.size - body) < 1] or lines
-    left = Counter(round(ln.x0) for ln in plain).most_common(1)[0][0] if plain else 0
-    ends = sorted(ln.x1 for ln in plain)
-    right = ends[int(0.9 * (len(ends) - 1))] if ends else 0
-
-    blocks: list[Block] = []
-    runs: list[list[Part]] = []
-    slots: list[int] = []  # where the grids of runs go
-    prev: Line | Part | Picture | None = None
-    for p in pages:
-        first = True
-        for it in p.items:
-            if id(it) in drop:
-                continue
-            if isinstance(it, Picture):
-                blocks += it.blocks
-            elif isinstance(it, Part):
-                if first and isinstance(prev, Part) and prev.page == it.page - 1 and same_columns(prev, it):
-                    runs[-1].append(it)
-                else:
-                    runs.append([it])
-                    slots.append(len(blocks))
-                    blocks.append(Grid(rows=[]))  # filled below
-            else:
-                heading = it.size > body + 1.5
-                last = blocks[-1] if blocks else None
-                if isinstance(last, Paragraph) and isinstance(prev, Line) and joins(prev, it, heading, left, right):
-                    last.text = join_lines([last.text, it.text])
-                else:
-                    blocks.append(Paragraph(it.text, heading=heading, where=f"第{it.page}页"))
-            prev, first = it, False
-    for n, (i, run) in enumerate(zip(slots, runs, strict=True), start=1):
-        blocks[i] = grid_of(run, n)
-    return [b for b in blocks if not isinstance(b, Grid) or b.rows]
-
-
-def joins(prev: Line, line: Line, heading: bool, left: float, right: float) -> bool:
-    """Whether a line continues the paragraph of the line before it."""
-    if prev.text.endswith(SENTENCE_END) or abs(prev.size - line.size) >= 1:
-        return False
-    if heading:  # a title set on two lines
-        return prev.page == line.page and line.top - prev.bottom < line.size
-    return prev.x1 >= right - 1.2 * prev.size and line.x0 <= left + 0.5 * line.size
-
-
-def same_columns(a: Part, b: Part) -> bool:
-    """Whether a table at the top of a page continues the one at the bottom of the page before."""
-    if abs(a.x0 - b.x0) > 3 * SNAP or abs(a.x1 - b.x1) > 3 * SNAP:
-        return False
-    fewer, more = sorted((a.xs, b.xs), key=len)
-    matched = sum(1 for x in fewer if abs(more[nearest(more, x)] - x) <= SNAP)
-    return matched >= 0.8 * len(fewer) and len(more) - matched <= max(2, len(fewer) // 3)
-
-
-# --- grids ------------------------------------------------------------------------------------
-
-
-def grid_of(run: list[Part], n: int) -> Grid:
-    """One grid from the parts of a table on consecutive pages, merged cells expanded."""
-    xs = cluster([x for part in run for x in part.xs])
-    rows: list[list[str]] = []
-    owners: list[list[int | None]] = []
-    row_part: list[int] = []
-    cells: list[Cell] = []
-    for p, part in enumerate(run):
-        ys = cluster([v for c in part.cells for v in (c.top, c.bottom)])
-        base = len(cells)
-        cells.extend(part.cells)
-        grid: list[list[int | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
-        for k, c in enumerate(part.cells, start=base):
-            for r in range(nearest(ys, c.top), nearest(ys, c.bottom)):
-                for col in range(nearest(xs, c.x0), nearest(xs, c.x1)):
-                    grid[r][col] = k
-        for owner in grid:
-            if any(k is not None for k in owner):
-                owners.append(owner)
-                rows.append([cells[k].text if k is not None else "" for k in owner])
-                row_part.append(p)
-
-    def set_cell(k: int, text: str) -> None:
-        for r, owner in enumerate(owners):
-            for c, o in enumerate(owner):
-                if o == k:
-                    rows[r][c] = text
-
-    keep = [True] * len(rows)
-    header = [r for r in range(len(rows)) if row_part[r] == 0]
-    for p in range(1, len(run)):
-        mine = [r for r in range(len(rows)) if row_part[r] == p]
-        k = 0  # a header repeated at the top of the page
-        while k < min(len(mine) - 1, len(header)) and rows[mine[k]] == rows[header[k]]:
-            keep[mine[k]] = False
-            k += 1
-        if k == len(mine):
-            continue
-        top = mine[k]
-        above = max((r for r in range(top) if keep[r]), default=None)
-        if above is None or row_part[above] != p - 1:
-            continue
-        for c, text in enumerate(rows[top]):  # a merged label running on from the page before
-            if text or owners[top][c] is None:
-                break
-            set_cell(owners[top][c], rows[above][c])
-        if broken_row(rows[above], rows[top]):  # a row split by the page break
-            for c, text in enumerate(rows[top]):
-                if text and text != rows[above][c]:
-                    rows[above][c] = join_lines([rows[above][c], text]) if rows[above][c] else text
-            keep[top] = False
-
-    out = Grid(rows=[], exact=True)
-    for r, row in enumerate(rows):
-        if not keep[r] or not any(row):
-            continue
-        i = len(out.rows)
-        out.rows.append(row)
-        owner = owners[r]
-        out.copies.update((i, c) for c in range(1, len(owner)) if owner[c] is not None and owner[c] == owner[c - 1])
-        page = cells[next(k for k in owner if k is not None)].page
-        out.where.append(f"第{page}页，第{n}个表格第{i + 1}行")
-    return out
-
-
-def broken_row(above: list[str], row: list[str]) -> bool:
-    """A row without numbers, blank exactly where the row above has its numbers."""
-    numbers = [c for c, t in enumerate(above) if NUMBER.match(t)]
-    return bool(numbers) and not any(NUMBER.match(t) for t in row) and all(not row[c] for c in numbers)

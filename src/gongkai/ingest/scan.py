@@ -22,8 +22,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
-import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,11 +33,14 @@ except ImportError:  # comes with the OCR extra; without it this module only say
     np = None  # type: ignore[assignment]
 
 from gongkai.errors import GongkaiError
+from gongkai.ingest.layout import NULL, PAGE_NUMBER, header_repeats, join_rows, row_tail
 from gongkai.ingest.model import Block, Document, Grid, Paragraph
+from gongkai.ingest.textkit import join_wrapped
 
 PDF_DPI = 200  # every constant in pixels below is for a page at this resolution
 MAX_PAGES = 300
 MAX_PIXELS = 120_000_000  # an image larger than this is refused
+MAX_IMAGE_BYTES = 1 << 30  # nor one whose page would take more memory than this to decode (_peak_bytes)
 MAX_SIDE = 3600  # a larger page is scaled down before reading
 MIN_SIDE = 1000  # a smaller page is scaled up
 MIN_CONFIDENCE = 0.9  # below this a cell is listed as uncertain
@@ -52,17 +54,17 @@ PAPER_LEVEL, PAPER_SHARE = 200, 0.5  # a picture with less than half its pixels 
 INSTALL_HINT = '识别扫描件需要安装文字识别组件，请运行：pip install "gongkai[ocr]"'
 
 TERMINAL = "。；：！？;:!?"
-PAGE_NUMBER_RE = re.compile(r"^[-—–－\s]*\d{1,4}[-—–－\s]*$|^第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?$")
 NUMERIC_RE = re.compile(r"^[-−－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|件|条|个|项|次|人次|人|篇)?$")
-NULL_RE = re.compile(r"^(?:/|／|\\|-+|—+|–+|－+|─+|无|空|不适用|暂无)$")
 MISREAD = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "丨": "1"})
 LOOKALIKE_RE = re.compile(r"^[\dOoIl|丨.,]*[OoIl|丨][\dOoIl|丨.,]*$")
 DASHES = "—–一─"
-ORDINAL_RE = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[)）、.．]|\d+\s*[.．、]|[（(]\d+[)）]|其中)")
 DIGIT_COMMA_RE = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")  # 1，234 read from 1,234
 
 THREADS = -1  # onnxruntime threads; -1: all cores (bench/ocr.py sets 1)
 _ENGINE: Any = None
+# Called as each page starts being read: a batch worker (gongkai.batch.pool) restarts its time
+# limit, since a page takes seconds to a minute to read and a scan may have hundreds.
+progress: Callable[[], None] | None = None
 
 
 # --- OCR engine -------------------------------------------------------------------------------
@@ -233,12 +235,31 @@ def _pages(data: bytes, name: str, before: int, several: bool) -> Iterator[tuple
             if before + i >= MAX_PAGES:
                 limit = f"这些图片合计超过 {MAX_PAGES} 页的上限" if several else f"图片超过 {MAX_PAGES} 页的上限"
                 raise GongkaiError(limit, path=name)
-            if frame.width * frame.height > MAX_PIXELS:
-                raise GongkaiError("图片尺寸过大，无法读取", path=name)
+            if frame.width * frame.height > MAX_PIXELS or _peak_bytes(frame, rotate=i == 0) > MAX_IMAGE_BYTES:
+                raise GongkaiError("图片尺寸过大，无法读取", path=name)  # checked before decoding anything
             _load_strictly(frame)
             page = ImageOps.exif_transpose(frame) if i == 0 else frame
             dpi = page.info.get("dpi", (0, 0))[0] if isinstance(page.info.get("dpi"), tuple) else 0
             yield page, float(dpi or 0)
+
+
+def _peak_bytes(frame, rotate: bool) -> int:
+    """The most memory a page takes from decoding to gray (``_to_gray``), from its declared mode
+    and size: Pillow keeps 1, 2 or 4 bytes a pixel (RGB takes 4) and an 8-byte pointer a row in
+    each image, and the page is copied on the way (turned upright; composed on white: three
+    RGBA images; 16- and 32-bit: arrays). A 74-byte PNG declaring 1×119,000,000 pixels passes a
+    pixel count but would take gigabytes in row pointers alone."""
+    mode = frame.mode
+    own = 1 if mode in ("1", "L", "P") else 2 if mode.startswith("I;16") else 4
+    if mode in ("RGBA", "LA", "La", "PA", "RGBa") or (mode == "P" and "transparency" in frame.info):
+        per_pixel, images = own + 13, 5  # RGBA, white, composed, gray
+    elif mode.startswith("I"):
+        per_pixel, images = own + 10, 3  # array, float32 array, gray
+    else:
+        per_pixel, images = own + 1, 2  # gray
+    if rotate:
+        per_pixel, images = per_pixel + own, images + 1
+    return frame.height * (frame.width * per_pixel + 8 * images)
 
 
 @contextmanager
@@ -278,9 +299,9 @@ def _to_gray(im, dpi: float) -> np.ndarray:
         white = Image.new("RGBA", im.size, (255, 255, 255, 255))
         im = Image.alpha_composite(white, im)
     if im.mode in ("I;16", "I;16B", "I;16L", "I"):
-        a = np.asarray(im, dtype=np.float64)
-        top = a.max() or 1
-        im = Image.fromarray((a * 255 / top).astype(np.uint8), "L")
+        a = np.asarray(im).astype(np.float32)
+        a *= 255 / (float(a.max()) or 1.0)
+        im = Image.fromarray(a.astype(np.uint8), "L")
     im = im.convert("L")
     scale = 1.0
     if 100 <= dpi <= 1200:
@@ -292,7 +313,9 @@ def _to_gray(im, dpi: float) -> np.ndarray:
         scale *= MIN_SIDE / side
     if abs(scale - 1) > 0.05:
         size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
-        im = im.resize(size, Image.Resampling.LANCZOS)
+        # reducing_gap: shrink by a whole factor first when scaling down more than 3 times, so
+        # the filter's weights stay small whatever the page's length
+        im = im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0 if scale < 1 else None)
     return np.array(im)
 
 
@@ -337,6 +360,8 @@ class _Reader:
         self.open_table: _Table | None = None  # a table ending its page: may continue
 
     def page(self, gray: np.ndarray, number: int) -> None:
+        if progress is not None:
+            progress()
         cv2 = self.cv2
         ink = _binarise(cv2, gray)
         angle = _skew(cv2, ink)
@@ -350,7 +375,7 @@ class _Reader:
             lines_by_band.append(self._text_lines(gray[top:bottom], top, number, gray.shape[1]))
         page_tables: list[_Table] = []
         for k, (top, bottom, left, right) in enumerate(tables):
-            before = [ln for band in lines_by_band[: k + 1] for ln in band if not PAGE_NUMBER_RE.match(ln.text)]
+            before = [ln for band in lines_by_band[: k + 1] for ln in band if not PAGE_NUMBER.match(ln.text)]
             prev = self.open_table if (k == 0 and not before) else None
             page_tables.append(self._table(gray, ink, number, (top, bottom, left, right), prev))
         self.open_table = None
@@ -359,7 +384,7 @@ class _Reader:
             if k < len(page_tables):
                 self.items.append(page_tables[k])
         if page_tables:
-            after = [ln for ln in lines_by_band[-1] if not PAGE_NUMBER_RE.match(ln.text)]
+            after = [ln for ln in lines_by_band[-1] if not PAGE_NUMBER.match(ln.text)]
             if not after:
                 self.open_table = page_tables[-1]
 
@@ -432,7 +457,7 @@ class _Reader:
         n_rows, n_cols = len(ys) - 1, len(xs) - 1
         rows = [[""] * n_cols for _ in range(n_rows)]
         for k, (r0, c0, r1, c1) in enumerate(regions):
-            text, doubtful = _clean_cell(_join(texts.get(k, [])))
+            text, doubtful = _clean_cell(join_wrapped(texts.get(k, [])))
             low = scores.get(k, 1.0) < MIN_CONFIDENCE
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
@@ -453,7 +478,7 @@ class _Reader:
 
         def flush() -> None:
             if para:
-                text = DIGIT_COMMA_RE.sub(",", _join([ln.text for ln in para]))
+                text = DIGIT_COMMA_RE.sub(",", join_wrapped([ln.text for ln in para]))
                 blocks.append(Paragraph(text, where=f"第{para[0].page}页"))
                 para.clear()
 
@@ -471,7 +496,7 @@ class _Reader:
                     blocks.append(grid)
                 _append_rows(grid, item)
                 continue
-            if PAGE_NUMBER_RE.match(item.text):
+            if PAGE_NUMBER.match(item.text):
                 continue
             if para and _starts_paragraph(para[-1], item, body):
                 flush()
@@ -810,7 +835,7 @@ def _body_extent(lines: list[_Line]) -> dict[int, tuple[int, int, float]]:
     """Per page: the text's left and right edges and its typical line height."""
     out = {}
     for page in {ln.page for ln in lines}:
-        ls = [ln for ln in lines if ln.page == page and not PAGE_NUMBER_RE.match(ln.text)]
+        ls = [ln for ln in lines if ln.page == page and not PAGE_NUMBER.match(ln.text)]
         if not ls:
             continue
         heights = sorted(ln.height for ln in ls)
@@ -832,18 +857,6 @@ def _starts_paragraph(prev: _Line, line: _Line, body: dict[int, tuple[int, int, 
     if prev.right < p_right - 2 * p_h:  # the previous line stops short: its paragraph ended
         return True
     return line.left > left + 1.2 * h  # indented: a new paragraph
-
-
-def _join(parts: list[str]) -> str:
-    out = ""
-    for p in parts:
-        p = p.strip()
-        if not p:
-            continue
-        if out and out[-1].isascii() and out[-1].isalpha() and p[0].isascii() and p[0].isalpha():
-            out += " "
-        out += p
-    return out
 
 
 # --- cells ------------------------------------------------------------------------------------
@@ -870,7 +883,7 @@ def _clean_cell(text: str) -> tuple[str, bool]:
 
 
 def _looks_like_value(text: str) -> bool:
-    return not text or bool(NUMERIC_RE.match(text) or NULL_RE.match(text)) or len(text) <= 3
+    return not text or bool(NUMERIC_RE.match(text) or NULL.match(text)) or len(text) <= 3
 
 
 def _mark_values(rows: list[list[str]], uncertain: set[tuple[int, int]], copies: set[tuple[int, int]]) -> None:
@@ -882,26 +895,15 @@ def _mark_values(rows: list[list[str]], uncertain: set[tuple[int, int]], copies:
             continue
         for c in range(numeric[0], len(row)):
             t = row[c]
-            if t and not NUMERIC_RE.match(t) and not NULL_RE.match(t):
+            if t and not NUMERIC_RE.match(t) and not NULL.match(t):
                 uncertain.add((r, c))
 
 
 def _append_rows(grid: Grid, table: _Table) -> None:
     rows = table.rows
-    skip = 0
-    if grid.rows:  # a header repeated on the new page is not a second header
-        width = len(grid.rows[0])
-        while (
-            skip < len(rows)
-            and skip < len(grid.rows)
-            and len(rows[skip]) == width
-            and not any(NUMERIC_RE.match(t) for t in rows[skip])
-            and _norm(rows[skip]) == _norm(grid.rows[skip])
-        ):
-            skip += 1
-    if grid.rows and skip < len(rows) and _row_tail(grid.rows[-1], rows[skip]):
-        last = grid.rows[-1]  # a row broken by the page: its label ends on this page
-        grid.rows[-1] = [a + b if b and b != a else a for a, b in zip(last, rows[skip], strict=False)]
+    skip = header_repeats(grid.rows, rows)  # a header repeated on the new page is not a second header
+    if grid.rows and skip < len(rows) and row_tail(grid.rows[-1], rows[skip]):
+        grid.rows[-1] = join_rows(grid.rows[-1], rows[skip])  # a row broken by the page: its label ends on this page
         skip += 1
     base = len(grid.rows) - skip
     for i, row in enumerate(rows[skip:], start=skip):
@@ -909,17 +911,6 @@ def _append_rows(grid: Grid, table: _Table) -> None:
         grid.where.append(f"第{table.page}页表格第{i + 1}行")
     grid.copies.update((r + base, c) for r, c in table.copies if r >= skip)
     grid.uncertain.update((r + base, c) for r, c in table.uncertain if r >= skip)
-
-
-def _row_tail(last: list[str], first: list[str]) -> bool:
-    """Whether the first row of a page's part is the rest of the previous page's last row:
-    it holds text and no value, the last row holds values, and its text starts no new row."""
-    text = [t for t in first if t]
-    if len(first) != len(last) or not text or any(NUMERIC_RE.match(t) or NULL_RE.match(t) for t in text):
-        return False
-    if not any(NUMERIC_RE.match(t) for t in last):
-        return False
-    return not any(ORDINAL_RE.match(t) for t in text if t not in last)
 
 
 def _widen(grid: Grid, old_xs: list[int], new_xs: list[int]) -> None:
@@ -935,10 +926,6 @@ def _widen(grid: Grid, old_xs: list[int], new_xs: list[int]) -> None:
             if (r, j) in grid.uncertain:
                 uncertain.add((r, k))
     grid.copies, grid.uncertain = copies, uncertain
-
-
-def _norm(row: list[str]) -> str:
-    return re.sub(r"\W", "", unicodedata.normalize("NFKC", "".join(row)))
 
 
 __all__ = ["ocr_available", "read_image", "read_images", "read_pdf_images", "read_scan_pdf"]

@@ -10,13 +10,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..errors import GongkaiError
 from .model import Document, Grid, Paragraph
+
+# A real report is at most a few hundred lines (the longest in tests/corpus: about 750, one
+# cell a line). Far longer text is not a report, and reading it costs far more than it is
+# worth: every table row becomes a grid row the extractor maps and checks (about 0.2 ms a
+# row), so 40 MB of rows ran for minutes at gigabytes. Refused at once instead.
+MAX_LINES = 20_000
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _NUM_TOKEN = r"[-−－]?\d[\d,，.]*(?:万元|元|件|条|个|项|次|篇)?"
 _TRAILING_NUMBERS = re.compile(rf"^(?P<label>.*?[^\d\s,.，-])?\s+(?P<nums>(?:{_NUM_TOKEN}\s+)+{_NUM_TOKEN})\s*$")
 _ONLY_NUMBERS = re.compile(rf"^\s*(?:{_NUM_TOKEN}\s+){{2,}}{_NUM_TOKEN}\s*$")
+_LONE_PIPES = re.compile(r"^\s*[|｜](?:\s*[|｜])*\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__)(.*?)\1")
 _SENTENCE_END = ("。", "；", ";", "！", "？")
 _UNIT_ENDS = ("元", "件", "条", "个", "项", "次", "篇")
@@ -74,16 +82,30 @@ def _join_labels_to_numbers(lines: list[str]) -> list[str | None]:
             and not label.endswith(_SENTENCE_END)
             and _cells(lines[i]) is None
             and not _MD_HEADING.match(lines[i])
+            and not _labels_then_values(lines, i)
         ):
             out[i] = label + " | " + " | ".join(nums.split())
             out[i + 1] = None
     return out
 
 
+def _labels_then_values(lines: list[str], i: int) -> bool:
+    """Line ``i`` ends a list of labels and a block of number rows follows: the labels were
+    pushed out of their table (a converted document), so the last one does not own the
+    first row of numbers."""
+    before = lines[i - 1].strip() if i > 0 else ""
+    after = unicodedata.normalize("NFKC", lines[i + 2]) if i + 2 < len(lines) else ""
+    return bool(before) and _cells(lines[i - 1]) is None and bool(_ONLY_NUMBERS.match(after))
+
+
 def read_text(text: str, source: str = "", carrier: str = "text") -> Document:
     blocks: list[Paragraph | Grid] = []
     grid: Grid | None = None
-    lines = text.splitlines()
+    breaks = max(text.count("\n"), text.count("\r"))  # counted before 40 MB become millions of strings
+    lines = text.splitlines() if breaks <= MAX_LINES else []
+    if max(breaks, len(lines)) > MAX_LINES:
+        n = max(breaks, len(lines))
+        raise GongkaiError(f"文本有 {n} 行，超过 {MAX_LINES} 行的上限，不像一份年度报告，未读取", path=source or None)
     pending: list[tuple[int, str]] = []  # non-table lines met inside a table, not yet placed
 
     def flush_pending() -> None:
@@ -92,17 +114,26 @@ def read_text(text: str, source: str = "", carrier: str = "text") -> Document:
         pending.clear()
 
     lines = _join_labels_to_numbers(lines)
+    last = ""  # the last line with text before this one
     for n, raw in enumerate(lines, start=1):
         if raw is None:
             continue
         line = raw.replace("\u3000", " ").replace("\xa0", " ")
         if not line.strip():
             continue
+        prev, last = last, raw
         if grid is not None and _MD_SEPARATOR.match(line):
             grid.exact = grid.exact or line.strip().startswith("|")
             continue
         heading = _MD_HEADING.match(line)
         parsed = None if heading else _cells(line)
+        if parsed is None and _LONE_PIPES.match(line):
+            # A table written one cell a line.  Where the cells' lines end in a pipe (`规章 |`),
+            # a lone `|` after such a line is an empty cell; elsewhere pipes on their own line
+            # only separate cells or end rows, and so do `||`, `||||`.
+            if line.strip() not in ("|", "｜") or not prev.rstrip().endswith(("|", "｜")):
+                continue
+            parsed = ["", ""], False
         if parsed is not None:
             cells, markdown = parsed
             cells = [_EMPHASIS.sub(r"\2", c) if "*" in c or "_" in c else c for c in cells]
@@ -138,6 +169,9 @@ def read_text(text: str, source: str = "", carrier: str = "text") -> Document:
         grid = None
         blocks.append(Paragraph(text_line, heading=bool(heading), where=f"第{n}行"))
     flush_pending()
+    for b in blocks:
+        if isinstance(b, Grid) and b.exact and len({len(r) for r in b.rows}) > 1:
+            b.exact = False  # a pipe table whose rows differ in width: a sloppy copy, not a real grid
     return Document(blocks=blocks, source=source, carrier=carrier)
 
 
