@@ -107,7 +107,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
     bad.write_bytes(b"")
     result = invoke("parse", bad, SEEDS / "001_1091e914623cb50c.txt")
     assert result.exit_code == 2
-    assert "荆门司法局" in result.stdout
+    assert "荆门市司法局" in result.stdout
 
 
 # --- several page images as one report (--pages) ---------------------------------------------
@@ -197,8 +197,10 @@ def test_render_bad_json(tmp_path):
     assert "不是数字" in invoke("render", src, "-o", tmp_path / "o.md").stderr
 
 
-def test_main_catches_unexpected_errors(monkeypatch, capsys):
+def test_main_catches_unexpected_errors(monkeypatch, capsys, tmp_path):
     import gongkai.cli as cli
+
+    monkeypatch.setenv("GONGKAI_DATA_DIR", str(tmp_path))  # the crash report goes there
 
     def boom(**_kw):
         raise RuntimeError("意外")
@@ -208,6 +210,7 @@ def test_main_catches_unexpected_errors(monkeypatch, capsys):
         cli.main()
     assert e.value.code == 70
     assert "内部错误" in capsys.readouterr().err
+    assert list((tmp_path / "crash-reports").glob("gongkai-crash-*.txt"))
 
 
 @pytest.mark.parametrize(
@@ -220,6 +223,11 @@ def test_main_catches_unexpected_errors(monkeypatch, capsys):
         (["fee", "--count", "三十"], "--count 的值“三十”无效：应为整数"),
         (["serve", "--workers", "0"], "--workers 的值“0”无效：应不小于 1"),
         (["review", "d", "-o", "x.xlsx", "--jobs", "1.5"], "--jobs 的值“1.5”无效：应为整数"),
+        (["render", "x.json", "-o"], "选项 -o 缺少值"),
+        (["check", "x", "--json=3"], "选项 --json 不带值"),
+        (["calendar", "import", "a", "b"], "多余的参数：b。"),
+        (["chek"], "没有这个命令：chek（是不是 check？）"),
+        (["office", "frob"], "没有这个命令：frob"),
     ],
 )
 def test_usage_errors_in_chinese(monkeypatch, capsys, argv, message):
@@ -233,6 +241,20 @@ def test_usage_errors_in_chinese(monkeypatch, capsys, argv, message):
     assert e.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "用法错误" in err
+
+
+def test_no_command_shows_the_help(monkeypatch, capsys):
+    import sys
+
+    import gongkai.cli as cli
+
+    monkeypatch.setattr(sys, "argv", ["gongkai", "office"])
+    with pytest.raises(SystemExit) as e:
+        cli.main()
+    assert e.value.code == 2
+    shown = capsys.readouterr()
+    assert "office [选项] 命令 [参数]..." in shown.out and "migrate" in shown.out
+    assert shown.err == ""
 
 
 def test_main_exit_codes(monkeypatch):
@@ -269,3 +291,21 @@ def test_every_help_screen_is_in_chinese():
         assert result.exit_code == 0, path
         assert "用法：" in result.output and "显示本帮助并退出" in result.output, path
         assert english.findall(result.output) == [], (path, result.output)
+
+
+def test_no_private_typer_or_click_modules():
+    """The CLI uses Typer's and Click's public API only, so Typer can move within its pinned range."""
+    import re
+    from pathlib import Path
+
+    import gongkai.cli
+
+    private = re.compile(r"\b(?:typer|click)\._|from\s+(?:typer|click)\s+import\s+_")
+    src = Path(gongkai.cli.__file__).parent
+    found = [
+        f"{p}:{n}"
+        for p in src.rglob("*.py")
+        for n, line in enumerate(p.read_text("utf-8").splitlines(), 1)
+        if private.search(line)
+    ]
+    assert found == []

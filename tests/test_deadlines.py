@@ -110,8 +110,9 @@ CASES = [
         ],
         "2024-10-30",
     ),
-    # no data for 2030: weekdays only; 9/30(1) 10/1–4(2–5) 10/7–11(6–10) 10/14–18(11–15) 10/21–25(16–20)
-    ("no-data-2030", [ev("received", "2030-09-27")], "2030-10-25"),
+    # no notice for 2030: the holidays fixed by law only (国庆 10/1–3, no 调休); 9/30(1) 10/4(2)
+    # 10/7–11(3–7) 10/14–18(8–12) 10/21–25(13–17) 10/28–30(18–20)
+    ("no-data-2030", [ev("received", "2030-09-27")], "2030-10-30"),
 ]
 
 
@@ -146,7 +147,7 @@ def test_due_dates(cal, name, events, due):
                 "第1个工作日 2024-09-29（星期日，调休上班）",
                 "2024-10-01至2024-10-07 国庆节假期不计",
                 # 10/8–11, 10/12 (make-up), 10/14–18
-                "征求第三方意见 2024-10-08至2024-10-20 不计入期限（10个工作日）（第三十三条第二款、第三十二条）",
+                "征求第三方意见 2024-10-08至2024-10-20 不计入期限（10个工作日）（第三十三条第三款、第三十二条）",
                 "延期20个工作日，经负责人同意（第三十三条）",
                 "第40个工作日 2024-12-11",
                 "答复期限 2024-12-11",
@@ -196,14 +197,23 @@ def test_late_correction_notice_is_noted(cal):
     assert "2024-10-14 一次性告知申请人补正；注意：晚于第三十条规定的7个工作日" in steps
 
 
-def test_open_consultation_and_fee_stop_the_clock(cal):
+def test_open_consultation_keeps_a_due_date_and_fee_stops_the_clock(cal):
     consulting = compute([ev("received", "2024-09-27"), ev("consultation_started", "2024-10-08")], cal)
-    assert (consulting.state, consulting.due) == ("consulting", None)
-    # 10/9–12(1–4) 10/14–18(5–9) 10/21–25(10–14) 10/28(15)
+    # the consulted party's own due date: 10/9–12(1–4) 10/14–18(5–9) 10/21–25(10–14) 10/28(15);
+    # paused 10/8–10/28 at most (16 working days), so 10/30 moves to 11/21:
+    # 10/31(1) 11/1(2) 11/4–8(3–7) 11/11–15(8–12) 11/18–21(13–16)
+    assert (consulting.state, consulting.due, consulting.consultation_due) == (
+        "consulting",
+        D("2024-11-21"),
+        D("2024-10-28"),
+    )
     assert any("被征求方应在15个工作日内（至 2024-10-28）" in s for s in consulting.steps)
-    fee = compute([ev("received", "2025-03-03"), ev("fee_notified", "2025-03-10")], cal, today=D("2025-04-09"))
-    # 3/11–14(1–4) 3/17–21(5–9) 3/24–28(10–14) 3/31(15) 4/1–3(16–18) 4/7–8(19–20)
-    assert (fee.state, fee.due, fee.fee_pay_by, fee.suggestion) == ("awaiting_fee", None, D("2025-04-08"), "no_payment")
+    events = [ev("received", "2025-03-03"), ev("fee_notified", "2025-03-10"), ev("fee_notice_received", "2025-03-12")]
+    # 20 working days from the day after the notice was received:
+    # 3/13–14(1–2) 3/17–21(3–7) 3/24–28(8–12) 3/31(13) 4/1–3(14–16) 4/7–10(17–20)
+    fee = compute(events, cal, today=D("2025-04-11"))
+    assert (fee.state, fee.due, fee.fee_pay_by, fee.suggestion) == ("awaiting_fee", None, D("2025-04-10"), "no_payment")
+    assert compute(events, cal, today=D("2025-04-10")).suggestion is None
 
 
 @pytest.mark.parametrize(("replied", "late"), [("2024-10-30", False), ("2024-10-31", True)])
@@ -239,7 +249,10 @@ def test_provisional_year_and_year_file(tmp_path, cal):
     events = [ev("received", "2030-09-27")]
     before = compute(events, cal)
     assert before.provisional is True
-    assert before.steps[-1] == "注意：2030年尚无节假日安排数据，按周一至周五计算，结果为暂定"
+    assert before.steps[-1] == (
+        "注意：2030年尚无国务院节假日安排通知，按《全国年节及纪念日放假办法》规定的节日（适逢周末的补假）计算，"
+        "调休上班日未知，结果为暂定"
+    )
     (tmp_path / "2030.toml").write_text(
         'year = 2030\nholidays = ["2030-01-01", "2030-10-01..2030-10-07 国庆节"]\n'
         'workdays = ["2030-09-29", "2030-10-12"]\n',
@@ -371,7 +384,7 @@ def test_cli_deadline_human(run):
 def test_cli_deadline_provisional(run):
     result = run("deadline", "--received", "2030-09-27")
     assert result.exit_code == 0
-    assert "暂定" in result.stdout and "答复期限：2030-10-25" in result.stdout
+    assert "暂定" in result.stdout and "答复期限：2030-10-30" in result.stdout
 
 
 @pytest.mark.parametrize(

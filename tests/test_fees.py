@@ -172,3 +172,50 @@ def test_cli_fee():
     assert result.exit_code == 0 and "合计 200元" in result.output
     result = runner.invoke(app, ["fee", "--count", "3", "--pages", "40"])
     assert result.exit_code == 2 and "不得同时" in result.output
+
+
+# ------------------------------------------------------------------ counting per applicant per 自然月
+
+
+def _march_and_april():
+    """张三: 12 applications in March 2025 (two on 3-31), 3 in April; 李四: 1 in March."""
+    from datetime import date
+
+    entries = [(f"Z{d:02d}", "张三", date(2025, 3, d)) for d in (3, 4, 5, 6, 7, 10, 11, 12, 13, 14)]
+    entries += [("Z-last-1", "张 三", date(2025, 3, 31)), ("Z-last-2", "张三", date(2025, 3, 31))]
+    entries += [(f"Z-apr-{d}", "张三", date(2025, 4, d)) for d in (1, 2, 3)]
+    entries += [("L1", "李四", date(2025, 3, 20)), ("X", "", date(2025, 3, 20))]
+    return entries
+
+
+def test_month_counts_number_each_applicant_per_natural_month():
+    counts = fees.month_counts(_march_and_april())
+    assert (counts["Z03"].n, counts["Z03"].of) == (1, 12)
+    assert counts["Z14"].n == 10
+    assert (counts["Z-last-1"].n, counts["Z-last-2"].n) == (11, 12)  # same day: in the order given
+    assert counts["Z-last-1"].applicant == "张 三"  # the same applicant however typed
+    assert [counts[f"Z-apr-{d}"].n for d in (1, 2, 3)] == [1, 2, 3]  # April starts again
+    assert counts["Z-apr-3"].of == 3
+    assert (counts["L1"].n, counts["L1"].of) == (1, 1)
+    assert "X" not in counts  # no applicant: cannot be counted
+    assert counts["Z-last-2"].describe() == "申请人“张三”2025年3月第12件（当月共12件）"
+
+
+def test_tiers_are_computed_per_month():
+    counts = fees.month_counts(_march_and_april())
+    amounts = {k: fees.for_nth(c.n).amount for k, c in counts.items()}
+    assert amounts["Z14"] == 0  # the 10th of March
+    assert amounts["Z-last-1"] == amounts["Z-last-2"] == Decimal(100)  # 11th, 12th of March
+    assert sum(amounts.values()) == Decimal(200) == fees.by_count(12).amount
+    assert [amounts[f"Z-apr-{d}"] for d in (1, 2, 3)] == [0, 0, 0]  # April: 1st–3rd, free
+    assert fees.for_nth(31).amount == Decimal(200)
+    assert fees.for_nth(41).amount == Decimal(300)
+
+
+def test_amount_problem():
+    assert fees.amount_problem(Decimal("100.00"), fees.for_nth(11)) is None
+    assert fees.amount_problem(Decimal(200), fees.for_nth(12)) == (
+        "按《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）第三条、第四条应收100元，台账记为200元"
+    )
+    assert "不应收费，台账记为100元" in fees.amount_problem(Decimal(100), fees.for_nth(10))
+    assert fees.amount_problem(Decimal(700), fees.by_pages(100)) is None

@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from gongkai import review as rv
+from gongkai.batch import outputs as batch_outputs
+from gongkai.batch import review as batch_review
 from gongkai.cli_review import register
 from gongkai.errors import GongkaiError
 from gongkai.ingest import MAX_BYTES
@@ -177,7 +179,7 @@ def test_xlsx_sheets(folder, tmp_path):
     rows = list(wb["报告"].iter_rows(values_only=True))
     head = rows[0]
     seed = dict(zip(head, next(r for r in rows if r[0] == "001_1091e914623cb50c.txt"), strict=True))
-    assert seed["状态"] == "有警告" and seed["status"] == "warnings" and seed["单位"] == "荆门司法局"
+    assert seed["状态"] == "有警告" and seed["status"] == "warnings" and seed["单位"] == "荆门市司法局"
     assert seed["t2.licensing.decisions"] == 142 and isinstance(seed["t2.licensing.decisions"], int)
     assert seed["t2.procurement.amount_wan"] == pytest.approx(3474675.89)
     empty = dict(zip(head, next(r for r in rows if r[0] == "empty.txt"), strict=True))
@@ -236,10 +238,22 @@ def test_a_failed_write_leaves_the_old_output_alone(folder, tmp_path, monkeypatc
         path.write_text("half", encoding="utf-8")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(rv, "_write_csv", failing)
+    monkeypatch.setattr(batch_outputs, "_write_csv", failing)
     with pytest.raises(OSError):
         rv.review(folder, out, jobs=0, progress=False)
     assert out.read_text(encoding="utf-8") == "旧结果"
+    # no temporary file left; the journal keeps the work for --resume
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.csv.journal.jsonl", "reports"]
+    monkeypatch.undo()
+    out.unlink()  # not a review's output: the journal alone is resumed
+    calls: list[str] = []
+
+    def counting(path):
+        calls.append(path)
+        return parse_path(path)
+
+    again = rv.review(folder, out, jobs=0, resume=True, parse=counting, progress=False)
+    assert calls == [] and again.journaled == len(again.entries) == 9
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "reports"]
 
 
@@ -444,7 +458,7 @@ def test_rows_of_pages_read_alone_before_make_way_for_the_group(tmp_path, monkey
     out = tmp_path / "r.jsonl"
     kw = dict(jobs=0, progress=False, parse=stub_parse, parse_pages=stub_parse_pages)
     with monkeypatch.context() as m:
-        m.setattr(rv, "page_groups", lambda files: [[p] for p in files])
+        m.setattr(batch_review, "page_groups", lambda files: [[p] for p in files])
         assert sorted(by_file(rv.review(d, out, **kw))) == ["甲-1.png", "甲-2.png"]
     result = rv.review(d, out, resume=True, **kw)
     assert result.parsed == ["甲-1.png"] and [e.file for e in result.entries] == ["甲-1.png"]

@@ -35,7 +35,8 @@ def cal() -> Calendar:
         ("2025-10-11", True),  # Saturday, make-up workday
         ("2026-02-23", False),  # Monday, last day of 春节 2026
         ("2026-02-28", True),  # Saturday, make-up workday
-        ("2030-10-01", True),  # no data: a Tuesday is a workday
+        ("2030-10-01", False),  # no notice: 国庆 is still a holiday by law (放假办法第二条)
+        ("2030-10-08", True),  # no notice: a Tuesday after the statutory 10/1–3 is a workday
         ("2030-10-05", False),  # no data: Saturday
     ],
 )
@@ -59,7 +60,7 @@ def test_is_workday(cal, day, expected):
         ("2025-01-24", 20, "2025-02-27"),
         ("2025-09-26", 20, "2025-10-30"),
         ("2026-02-09", 7, "2026-02-25"),
-        ("2030-09-27", 20, "2030-10-25"),  # weekdays only
+        ("2030-09-27", 20, "2030-10-30"),  # no notice: weekdays less 国庆 10/1–3 fixed by law
     ],
 )
 def test_add_workdays(cal, start, n, expected):

@@ -142,7 +142,9 @@ def completeness(report: Report) -> Iterable[Issue]:
 
 # ------------------------------------------------------------------ narrative vs tables
 
-_COUNT = r"(?:共|共计|合计|累计|总计)?\s*(\d+)\s*(?:件|条|个|项|宗|起|份|次)"
+# A count as the text states it: at most 15 digits, as in a cell (values.MAX_INTEGER_DIGITS);
+# a longer run of digits is no count (and int() of thousands of digits is refused).
+_COUNT = r"(?:共|共计|合计|累计|总计)?\s*(?<!\d)(\d{1,15})\s*(?:件|条|个|项|宗|起|份|次)"
 _APPLICATIONS = re.compile(
     r"(?:收到|受理|新收|接收|接到|办理)(?:了)?(?:各类|各种)?(?:政府信息公开|信息公开|依申请公开|公开)(?:的)?(?:申请)?"
     + _COUNT

@@ -7,98 +7,40 @@ Exit codes: 0 fine, 1 the report has errors (check), 2 a file could not be read.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import typer.core
-import typer.rich_utils
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
-from typer._click import core as click_core
-from typer._click import exceptions as click_errors
+from rich.text import Text
 
-from . import cli_letters, cli_office, cli_review, cli_time
+from . import cli_collect, cli_letters, cli_office, cli_review, cli_time, crash
+from .cli_help import ChineseCommand, ChineseGroup
 from .errors import GongkaiError
+from .fileio import json_text, write_atomic
+from .ingest import MAX_BYTES
 from .office.api import cli as cli_api
 from .parse import parse_page_images, parse_path
 from .report import Report
 
-# Typer's own words on its help screens, in Chinese. Its panel titles and notes are module
-# constants; the usage line, the help option's text and the type column come from its classes,
-# which have no setting for them (tests/test_cli.py reads every help screen for English).
-USAGE_WORDS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
-TYPE_WORDS = {
-    "int": "整数",
-    "integer": "整数",
-    "float": "数",
-    "str": "文本",
-    "text": "文本",
-    "path": "路径",
-    "Path": "路径",
-}
-
-
-def _type_label(label: str | None) -> str | None:
-    """``<int>`` → ``<整数>``, ``<list[str]>`` → ``<文本…>``; none for on/off switches."""
-    m = re.fullmatch(r"<(?:list\[)?(\w+)(\]| range)?>", label or "")
-    if m is None:
-        return label  # choices are shown as their values
-    if m[1] == "bool":
-        return None
-    return f"<{TYPE_WORDS.get(m[1], m[1])}{'…' if m[2] == ']' else ''}>"
-
-
-def _help_in_chinese() -> None:
-    words = typer.rich_utils
-    words.ARGUMENTS_PANEL_TITLE = "参数"
-    words.OPTIONS_PANEL_TITLE = "选项"
-    words.COMMANDS_PANEL_TITLE = "命令"
-    words.ERRORS_PANEL_TITLE = "错误"
-    words.RICH_HELP = "用“{command_path} {help_option}”查看帮助。"
-    words.DEFAULT_STRING = "[默认：{}]"
-    words.ENVVAR_STRING = "[环境变量：{}]"
-    words.REQUIRED_LONG_STRING = "[必填]"
-    words.DEPRECATED_STRING = "（已停用）"
-    words.ABORTED_TEXT = "已中断。"
-
-    command = click_core.Command  # TyperCommand and TyperGroup both
-    plain_help_option = command.get_help_option
-
-    def format_usage(self, ctx, formatter) -> None:
-        pieces = [USAGE_WORDS.get(p, p) for p in self.collect_usage_pieces(ctx)]
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
-
-    def get_help_option(self, ctx):
-        option = plain_help_option(self, ctx)
-        if option is not None:
-            option.help = "显示本帮助并退出。"
-        return option
-
-    command.format_usage = format_usage
-    command.get_help_option = get_help_option
-    for param in (typer.core.TyperOption, typer.core.TyperArgument):
-        plain_type = param.display_type_rich
-        param.display_type_rich = lambda self, ctx, plain_type=plain_type: _type_label(plain_type(self, ctx))
-
-
-_help_in_chinese()
-
 app = typer.Typer(
+    cls=ChineseGroup,
     help="gongkai：政府信息公开工作年度报告的解析、检查与生成。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Text from documents, paths and exceptions is printed as text: markup=False, or escape() into a
+# string that has markup of ours; never an emoji code (:name:) turned into a picture.
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 EXIT_REPORT_ERRORS = 1
 EXIT_BAD_INPUT = 2
@@ -115,28 +57,39 @@ def load_report(path: Path) -> Report:
     """A report from a JSON file written by ``parse --cells``, or parsed from a published report."""
     if path.suffix.lower() == ".json":
         try:
+            if path.is_file() and path.stat().st_size > MAX_BYTES:
+                raise GongkaiError(f"文件过大，超过 {MAX_BYTES // 1048576} MB 上限", path=str(path))
             return Report.from_json(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise GongkaiError("文件不存在", path=str(path)) from None
+        except IsADirectoryError:
+            raise GongkaiError("这是一个目录，不是文件", path=str(path)) from None
+        except OSError as e:
+            raise GongkaiError(f"无法读取文件（{e.strerror}）", path=str(path)) from None
+        except RecursionError:
+            raise GongkaiError("JSON 嵌套过深，不是 gongkai 报告 JSON", path=str(path)) from None
         except json.JSONDecodeError as e:
             raise GongkaiError(
                 f"JSON 格式错误：{e.msg}", path=str(path), where=f"第{e.lineno}行第{e.colno}列"
             ) from None
-        except (ValueError, KeyError, TypeError) as e:
+        except UnicodeDecodeError as e:
+            raise GongkaiError(f"JSON 文件应为 UTF-8 编码（第 {e.start} 字节处不是）", path=str(path)) from None
+        except KeyError as e:
+            raise GongkaiError(f"不是 gongkai 报告 JSON：缺少 {e}", path=str(path)) from None
+        except (ValueError, TypeError) as e:
             raise GongkaiError(f"不是 gongkai 报告 JSON：{e}", path=str(path)) from None
-        except UnicodeDecodeError:
-            raise GongkaiError("JSON 文件应为 UTF-8 编码", path=str(path)) from None
-    return parse_path(path)
+    return _limited(parse_path, path, source=str(path))
+
+
+def _limited(fn, *args, source: str):
+    """``fn(*args)`` under review's default time and memory limits (gongkai.batch.pool.run_limited)."""
+    from .batch.pool import run_limited
+
+    return run_limited(fn, *args, source=source)
 
 
 def _dumps(obj: dict, pretty: bool) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None, default=_json_default)
-
-
-def _json_default(v):
-    if isinstance(v, Decimal):
-        return float(v)
-    raise TypeError(type(v).__name__)
+    return json_text(obj, indent=2 if pretty else None)  # strict: no NaN or Infinity, ever
 
 
 PAGES_HELP = "把给出的多个图片文件当作同一份报告的各页（按给出的顺序）"
@@ -148,7 +101,7 @@ def _reports(files: list[Path], pages: bool) -> Iterator[tuple[Path, str, Report
     if pages:
         label = f"{files[0]} 等 {len(files)} 个图片文件" if len(files) > 1 else str(files[0])
         try:
-            yield files[0], label, parse_page_images(files)
+            yield files[0], label, _limited(parse_page_images, files, source=str(files[0]))
         except GongkaiError as e:
             yield files[0], label, e
         return
@@ -159,7 +112,7 @@ def _reports(files: list[Path], pages: bool) -> Iterator[tuple[Path, str, Report
             yield f, str(f), e
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def parse(
     files: Annotated[
         list[Path],
@@ -197,7 +150,7 @@ def parse(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def check(
     files: Annotated[
         list[Path],
@@ -235,32 +188,33 @@ def _print_issues(path: Path | str, report: Report) -> None:
     n_warn = sum(i.severity == "warning" for i in report.issues)
     head = f"{path}（{report.agency or '单位不详'}，{report.year or '年度不详'}年，{report.spec.name}）"
     if not report.issues:
-        out.print(f"[green]✓[/] {head}：未发现问题")
+        out.print(f"[green]✓[/] {escape(head)}：未发现问题")
         return
-    out.print(f"{head}：错误 {n_err} 个，警告 {n_warn} 个")
+    out.print(f"{head}：错误 {n_err} 个，警告 {n_warn} 个", markup=False)
     table = Table(show_lines=False, header_style="bold")
     for col in ("级别", "代码", "位置", "说明"):
         table.add_column(col, overflow="fold")
     for i in report.issues:
         name, style = _SEVERITY.get(i.severity, (i.severity, ""))
         place = " ".join(p for p in (i.where, i.place) if p)
-        table.add_row(f"[{style}]{name}[/]", i.code, place, i.message)
+        table.add_row(Text(name, style=style), Text(i.code), Text(place), Text(i.message))  # Text: never markup
     out.print(table)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def render(
     source: Annotated[
         Path, typer.Argument(help="parse --cells 输出的 JSON，或年度报告文件", metavar="文件", show_default=False)
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件", show_default=False)],
     to: Annotated[
-        str | None, typer.Option("--to", help="输出格式：docx、html、md、xlsx、json；默认按输出文件扩展名")
+        str | None, typer.Option("--to", help="输出格式：docx、pdf、html、md、xlsx、json；默认按输出文件扩展名")
     ] = None,
 ) -> None:
-    """按官方格式输出年度报告（Word、网页、Markdown、Excel 或 JSON）。"""
+    """按官方格式输出年度报告（Word、PDF、网页、Markdown、Excel 或 JSON）。"""
     from .render import FORMATS_OUT
     from .render import render as render_report
+    from .render.pdf import warning as pdf_font_warning
 
     kind = (to or output.suffix.lstrip(".")).lower()
     if kind == "markdown":
@@ -270,6 +224,8 @@ def render(
         raise typer.Exit(EXIT_BAD_INPUT)
     try:
         report = load_report(source)
+        if kind == "pdf" and (note := pdf_font_warning(report)):
+            err.print(note, style="yellow", markup=False)
         data = render_report(report, kind)
         write_atomic(output, data)
     except GongkaiError as e:
@@ -278,20 +234,7 @@ def render(
     except OSError as e:
         _fail(GongkaiError(f"无法写入（{e.strerror}）", path=str(output)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    err.print(f"已生成 {output}（{len(data)} 字节）")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write all of ``data`` or nothing: a temporary file renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    err.print(f"已生成 {output}（{len(data)} 字节）", markup=False)
 
 
 cli_review.register(app)
@@ -299,6 +242,7 @@ cli_office.register(app)
 cli_api.register(app)
 cli_time.register(app)
 cli_letters.register(app)
+cli_collect.register(app)
 
 
 # Why Typer (pydantic) refused a value, by error type.
@@ -323,13 +267,20 @@ def _param_name(param) -> str:
     return "、".join(getattr(param, "opts", None) or [str(param.name)])
 
 
-def _usage_message(e: click_errors.UsageError) -> str:
+def _is_a(e: BaseException, name: str) -> bool:
+    """Whether ``e`` is Click's exception ``name`` or a subclass of it. Typer bundles its own Click
+    and exports only ``BadParameter`` of its usage errors, so the others are known by their
+    documented class names, as Typer itself recognises ``NoArgsIsHelpError``."""
+    return any(cls.__name__ == name for cls in type(e).__mro__)
+
+
+def _usage_message(e: Exception) -> str:
     """Typer's usage errors, said in Chinese."""
-    if isinstance(e, click_errors.MissingParameter) and e.param is not None:
+    if _is_a(e, "MissingParameter") and e.param is not None:
         return f"缺少参数 {_param_name(e.param)}"
-    if isinstance(e, click_errors.NoSuchOption):
+    if _is_a(e, "NoSuchOption"):
         return f"没有选项 {e.option_name}"
-    if isinstance(e, click_errors.BadParameter):
+    if isinstance(e, typer.BadParameter):
         name = _param_name(e.param) if e.param is not None else "参数"
         errors = e.__cause__.errors() if hasattr(e.__cause__, "errors") else []
         if errors and errors[0]["type"] in VALUE_ERRORS:
@@ -337,29 +288,52 @@ def _usage_message(e: click_errors.UsageError) -> str:
             return f"{name} 的值“{errors[0]['input']}”无效：{why}"
         return f"{name} 的值无效"
     text = e.format_message()
+    if _is_a(e, "BadOptionUsage"):
+        if "does not take a value" in text:
+            return f"选项 {e.option_name} 不带值"
+        if "requires" in text:
+            return f"选项 {e.option_name} 缺少值"
     if text.startswith("Got unexpected extra argument"):
-        return "多余的参数：" + text.split("(", 1)[-1].rstrip(")")
-    if text.startswith("No such command"):
-        return "没有这个命令：" + text.split(" ", 3)[-1].strip("'.")
-    return text
+        return "多余的参数：" + text.rsplit("(", 1)[-1].rstrip(")")  # "... argument(s) (a b)"
+    if m := re.match(r"No such command '(.+?)'\.(?: Did you mean (.+)\?)?", text):
+        suggestions = (m[2] or "").replace("'", "").replace(", ", "、")
+        return f"没有这个命令：{m[1]}" + (f"（是不是 {suggestions}？）" if suggestions else "")
+    if text.startswith("Missing command"):
+        return "缺少命令"
+    return f"参数有误（{text}）"
+
+
+def _internal_error(e: BaseException) -> int:
+    """Last resort for our own bugs: a crash report file, a Chinese message naming it, exit 70.
+    Never a traceback on screen; the exception's text may quote a document, so it is shown as text."""
+    try:
+        report = crash.write_report(e)
+    except Exception:  # the report is a courtesy: failing to write it must not hide the error
+        report = None
+    err.print("[bold red]内部错误[/]：", end="")
+    where = f"错误报告已写入 {report}，请把它和所用的命令发给维护者" if report else "请把命令和输入文件报告给维护者"
+    err.print(f"gongkai 自身出错（{type(e).__name__}），这不是输入文件的问题。{where}。", markup=False)
+    return crash.EXIT_BUG
 
 
 def main() -> None:
     try:
         code = app(standalone_mode=False)
-    except click_errors.UsageError as e:
-        command = e.ctx.command_path if e.ctx else "gongkai"
-        err.print(f"[bold red]用法错误[/]：{_usage_message(e)}。用“{command} -h”查看帮助。")
-        sys.exit(2)
     except typer.Abort:
         err.print("已中断")
         sys.exit(130)
     except KeyboardInterrupt:
         err.print("已中断")
         sys.exit(130)
-    except Exception as e:  # last resort: never show a traceback to a user
-        err.print(f"[bold red]内部错误[/]：{type(e).__name__}: {e}。请把命令和输入文件报告给维护者。")
-        sys.exit(70)
+    except Exception as e:
+        if _is_a(e, "NoArgsIsHelpError"):  # its help screen is already shown
+            sys.exit(2)
+        if _is_a(e, "UsageError"):
+            command = e.ctx.command_path if getattr(e, "ctx", None) else "gongkai"
+            err.print("[bold red]用法错误[/]：", end="")
+            err.print(f"{_usage_message(e)}。用“{command} -h”查看帮助。", markup=False)
+            sys.exit(2)
+        sys.exit(_internal_error(e))
     sys.exit(code if isinstance(code, int) else 0)
 
 

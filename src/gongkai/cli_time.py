@@ -5,7 +5,6 @@ Errors are printed as Chinese messages on stderr with exit code 2, never a trace
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -13,19 +12,23 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from gongkai.cli_help import ChineseCommand, ChineseGroup
 from gongkai.deadlines import CHANNEL_WORDS, Channel, deadline_from_cli
 from gongkai.errors import GongkaiError
+from gongkai.fileio import json_text
 from gongkai.workdays import Calendar, import_year_file, load_year_file
 
 EXIT_BAD_INPUT = 2
 
 
 def _out() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, emoji=False)
 
 
 def _fail(error: Exception) -> None:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]错误[/]：{error}")
+    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+    err.print("[bold red]错误[/]：", end="")
+    err.print(str(error), markup=False)  # paths and values the user gave are text, never markup
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -63,10 +66,21 @@ def deadline(
     ] = None,
     pause: Annotated[
         list[str] | None,
-        typer.Option("--pause", help="征求意见等不计入期限的区间，开始:结束，可重复（第三十三条第二款）"),
+        typer.Option(
+            "--pause",
+            help="征求意见的区间，开始:结束，可重复；不计入期限，但每次至多到被征求方的15个工作日期满（第三十三条第三款）",
+        ),
     ] = None,
     channel: Annotated[
         str | None, typer.Option("--channel", help="收到渠道：当面、邮寄、信函、网络、传真", show_default=False)
+    ] = None,
+    confirmed: Annotated[
+        str | None,
+        typer.Option(
+            "--confirmed",
+            help="信函、网络、传真：与申请人确认之日，YYYY-MM-DD；此时 --received 为提交之日（第三十一条）",
+            show_default=False,
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
@@ -78,17 +92,22 @@ def deadline(
             [_parse_pause(p) for p in pause or ()],
             _parse_channel(channel),
             Calendar(),
+            confirmed=_parse_date(confirmed, "--confirmed") if confirmed else None,
         )
         data = result.to_dict()
     except GongkaiError as e:
         _fail(e)
     out = _out()
     if as_json:
-        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
+        out.print(json_text(data, indent=2), markup=False)
         return
-    out.print(f"[bold]答复期限：{data['due']}[/]")
+    out.print(f"[bold]答复期限：{data['due'] or '暂不计算'}[/]")
+    if result.correction_due is not None:
+        out.print(f"补正告知期限：{result.correction_due.isoformat()}（第三十条）")
     if result.provisional:
-        out.print("[yellow]暂定：所涉年份尚无节假日安排数据，按周一至周五计算[/]")
+        out.print("[yellow]暂定：所涉年份尚无国务院节假日安排通知，只计入放假办法规定的节日，调休未知[/]")
+    for alert in result.alerts:
+        out.print(f"注意：{alert.message}", style="yellow", markup=False)
     for number, step in enumerate(data["steps"], start=1):
         out.print(f"{number:>2}. {step}", markup=False)
 
@@ -112,7 +131,7 @@ def calendar_import(
 
 def register(app: typer.Typer) -> None:
     """Add ``deadline`` and ``calendar import`` to the main app."""
-    app.command("deadline")(deadline)
-    calendar_app = typer.Typer(help="法定节假日与调休日历。", no_args_is_help=True)
-    calendar_app.command("import")(calendar_import)
+    app.command("deadline", cls=ChineseCommand)(deadline)
+    calendar_app = typer.Typer(cls=ChineseGroup, help="法定节假日与调休日历。", no_args_is_help=True)
+    calendar_app.command("import", cls=ChineseCommand)(calendar_import)
     app.add_typer(calendar_app, name="calendar")

@@ -12,18 +12,25 @@ Rules (《政府信息公开信息处理费管理办法》, 国办函〔2020〕1
   split into applications by 一事一申请.
 - 办法第五条 (按量): applies when the applicant asks for paper copies, e-mail or copied
   electronic data; pages 1–30 free, 31–100 at 10 元/页, 101–200 at 20 元/页, from 201 at 40 元/页.
-- The applicant has 20 working days from the fee notice to pay (``deadlines.LAW``).
+- 办法第八条: the applicant pays within 20 working days from the day after receiving the fee
+  notice (``law.FEE_PAYMENT_DAYS``); otherwise the application is 视为放弃.
 
-The numbers live in ``FeeSchedule``; ``SCHEDULE`` is the one in force.
+The numbers live in ``FeeSchedule``; ``SCHEDULE`` is the one in force. ``month_counts`` numbers
+an applicant's applications within each natural month (the register supplies them, nobody
+types the count), ``for_nth`` prices the n-th one and ``amount_problem`` compares a stored
+amount with the calculator.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from gongkai.deadlines import LAW
+from gongkai import law
 from gongkai.errors import GongkaiError
 
 __all__ = [
@@ -33,15 +40,20 @@ __all__ = [
     "FeeQuote",
     "FeeSchedule",
     "Method",
+    "MonthCount",
+    "amount_problem",
+    "applicant_key",
     "by_count",
     "by_pages",
+    "for_nth",
+    "month_counts",
     "payment_note",
     "quote",
     "waived",
 ]
 
-BASIS_MEASURES = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
-BASIS_STATUTE = "《中华人民共和国政府信息公开条例》第四十二条"
+BASIS_MEASURES = f"{law.FEE_MEASURES.title}（{law.FEE_MEASURES.version}）"
+BASIS_STATUTE = law.article("第四十二条").cite()
 
 
 @dataclass(frozen=True)
@@ -235,4 +247,64 @@ def quote(
 
 def payment_note() -> str:
     """The payment period, for a fee notice (收费通知)."""
-    return f"申请人应在收到收费通知次日起{LAW.fee_payment_days}个工作日内缴纳费用，逾期未缴纳的视为放弃申请"
+    return f"申请人应在收到收费通知次日起{law.FEE_PAYMENT_DAYS}个工作日内缴纳费用，逾期未缴纳的视为放弃申请"
+
+
+# ------------------------------------------------------------------ counting from the register
+
+
+def applicant_key(name: str) -> str:
+    """The same applicant however the name was typed (full-width forms, spaces); "" if unknown."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """Where one application falls among its applicant's applications of one natural month."""
+
+    applicant: str
+    year: int
+    month: int
+    n: int  # the n-th application of the applicant in that month (办法第四条: 累计申请)
+    of: int  # the applicant's applications in that month
+
+    @property
+    def month_label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    def describe(self) -> str:
+        return f"申请人“{self.applicant}”{self.month_label}第{self.n}件（当月共{self.of}件）"
+
+
+def month_counts(entries: Iterable[tuple[Hashable, str, date]]) -> dict[Hashable, MonthCount]:
+    """Number applications ``(key, applicant, received)`` per applicant per 自然月 (办法第四条).
+
+    Within a month applications count in the order received, ties in the order given (the
+    order of registration). An application without an applicant's name cannot be counted and
+    is left out of the result.
+    """
+    groups: dict[tuple[str, int, int], list[tuple[date, int, Hashable, str]]] = {}
+    for i, (key, name, day) in enumerate(entries):
+        who = applicant_key(name)
+        if who:
+            groups.setdefault((who, day.year, day.month), []).append((day, i, key, name.strip()))
+    out: dict[Hashable, MonthCount] = {}
+    for (_, year, month), items in groups.items():
+        items.sort(key=lambda t: (t[0], t[1]))
+        for n, (_, _, key, name) in enumerate(items, start=1):
+            out[key] = MonthCount(name, year, month, n, len(items))
+    return out
+
+
+def for_nth(n: int, *, schedule: FeeSchedule = SCHEDULE) -> FeeQuote:
+    """按件计收 for one application, the ``n``-th of its applicant in the month."""
+    return by_count(1, prior=_whole(n, "本月第几件", minimum=1) - 1, schedule=schedule)
+
+
+def amount_problem(stored: Decimal, expected: FeeQuote) -> str | None:
+    """Why a stored amount disagrees with the calculator, in Chinese; None when it agrees."""
+    if Decimal(stored) == expected.amount:
+        return None
+    if expected.amount == 0:
+        return f"按{expected.basis}不应收费，台账记为{_yuan(Decimal(stored))}"
+    return f"按{expected.basis}应收{_yuan(expected.amount)}，台账记为{_yuan(Decimal(stored))}"

@@ -17,8 +17,12 @@ A year file looks like::
 Entries for the last days of December of the previous year are allowed, because the
 notice for a year sometimes arranges 元旦 across the year boundary.
 
-A year without data is counted on weekdays only (Monday–Friday); ``has_data`` and
-``provisional_years`` make that condition visible.
+A year without data (no notice yet) still keeps the holidays fixed by law — 《全国年节及纪念日
+放假办法》第二条 (元旦, 春节 from 除夕 to 初三, 清明, 劳动节 5月1—2日, 端午, 中秋, 国庆 10月1—3日),
+with 第六条's 补假 on the next working days for those that fall on a weekend — and is otherwise
+counted Monday–Friday, without the 调休 a notice would add. ``statutory_holidays`` computes
+them (lunar dates from ``lunardate``, 清明 from the solar term); ``has_data`` and
+``provisional_years`` make the missing notice visible: results over such a year are 暂定.
 """
 
 from __future__ import annotations
@@ -33,8 +37,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from chinese_calendar import constants as _cc
+from chinese_calendar import get_solar_terms
+from lunardate import LunarDate
 
 from gongkai.errors import GongkaiError
+from gongkai.law import HOLIDAY_MEASURES, STATUTORY_HOLIDAYS, FixedHoliday
 from gongkai.paths import data_dir
 
 __all__ = [
@@ -45,6 +52,7 @@ __all__ = [
     "import_year_file",
     "load_year_file",
     "package_calendar_dir",
+    "statutory_holidays",
     "user_calendar_dir",
 ]
 
@@ -112,6 +120,23 @@ def _parse_day(raw: str, *, year: int, err) -> date:
     raise err(f"日期 {d.isoformat()} 不在 {year} 年内")
 
 
+def _deepest(text: str, limit: int = 100) -> str | None:
+    """Where brackets first nest deeper than ``limit`` (第N行第M列), quotes not minded."""
+    depth = 0
+    line, col = 1, 0
+    for ch in text:
+        col += 1
+        if ch == "\n":
+            line, col = line + 1, 0
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return f"第{line}行第{col}列"
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return None
+
+
 def load_year_file(path: str | Path) -> YearData:
     """Read and validate one ``YYYY.toml`` year file; problems raise ``GongkaiError`` in Chinese."""
     path = Path(path)
@@ -120,13 +145,19 @@ def load_year_file(path: str | Path) -> YearData:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise GongkaiError(f"无法读取日历文件（{exc.strerror or exc}）", path=shown) from exc
+    except UnicodeDecodeError as exc:
+        raise GongkaiError(f"日历文件应为 UTF-8 编码（第 {exc.start} 字节处不是）", path=shown) from None
     try:
         raw = tomllib.loads(text)
+    except RecursionError:
+        raise GongkaiError("TOML 中的数组或表嵌套过深，无法解析", path=shown, where=_deepest(text)) from None
     except tomllib.TOMLDecodeError as exc:
         reason, _, place = str(exc).partition(" (at ")
         m = re.search(r"line (\d+), column (\d+)", place)
         where = f"第{m.group(1)}行第{m.group(2)}列" if m else ("文件末尾" if "end of document" in place else None)
         raise GongkaiError(f"TOML 格式错误，无法解析（{reason}）", path=shown, where=where) from exc
+    except ValueError:  # tomllib: an integer past Python's digit limit (year = 111…1)
+        raise GongkaiError("TOML 中有位数过多的数字，无法解析", path=shown) from None
 
     unknown = sorted(set(raw) - _ALLOWED_KEYS)
     if unknown:
@@ -217,6 +248,43 @@ def _builtin_years() -> dict[int, YearData]:
     }
 
 
+# --- the holidays fixed by law (years without a notice) ---------------------------------
+
+
+def _first_day(h: FixedHoliday, year: int) -> date:
+    if h.kind == "solar":
+        return date(year, h.month, h.day)
+    if h.kind == "lunar":
+        if h.day == 0:  # 除夕: the day before the first day of ``month``
+            return LunarDate(year, h.month, 1).to_solar_date() - timedelta(days=1)
+        return LunarDate(year, h.month, h.day).to_solar_date()
+    if h.kind == "term":
+        name = h.name.removesuffix("节")
+        month = h.month
+        return next(d for d, term in get_solar_terms(date(year, month, 1), date(year, month, 28)) if term == name)
+    raise ValueError(f"unknown holiday kind {h.kind!r}")
+
+
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The holidays of 《全国年节及纪念日放假办法》 in ``year`` (date → name): 第二条's days, and for
+    each of them that falls on a Saturday or Sunday a 补假 day (第六条) on the next weekday that is
+    not already a holiday, the festival's name kept. No 调休: only a notice can say those."""
+    days: dict[date, str] = {}
+    for h in STATUTORY_HOLIDAYS:
+        start = _first_day(h, year)
+        for i in range(h.days):
+            days.setdefault(start + timedelta(days=i), h.name)
+    out = dict(days)
+    for d in sorted(days):
+        if d.weekday() < 5:
+            continue
+        sub = d + timedelta(days=1)
+        while sub.weekday() >= 5 or sub in out:
+            sub += timedelta(days=1)
+        out[sub] = days[d]
+    return out
+
+
 # --- the calendar -----------------------------------------------------------------------
 
 
@@ -241,6 +309,9 @@ class Calendar:
         self.years: dict[int, YearData] = years
         self._holidays: dict[date, str] = {}
         self._workdays: set[date] = set()
+        for y in range(max(FIRST_YEAR, HOLIDAY_MEASURES.in_force.year), LAST_YEAR + 1):
+            if y not in years:  # no notice: the holidays the law fixes (the version in force since 2025)
+                self._holidays.update(statutory_holidays(y))
         for y in sorted(years):
             data = years[y]
             for d in [d for d in self._holidays if d.year == y]:

@@ -54,3 +54,11 @@ def other(agency):
 @pytest.fixture
 def other_staff(other):
     return MembershipFactory(agency=other, role="staff").user
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """``timezone.localdate()`` pinned to 2025-04-30 (``today.day = …`` moves it): see ``correcting``."""
+    from .correcting import TODAY, Today
+
+    return Today(monkeypatch, TODAY)

@@ -28,7 +28,8 @@ def test_register_event_reply_and_list(client, world):
 
     r = call(client, "post", url + "events/", key, {"kind": "consultation_started", "day": "2024-10-08"})
     assert r.status_code == 201, r.content
-    assert r.json()["state"] == "consulting" and r.json()["due_on"] is None
+    # an open consultation keeps a due date: paused at most to the consulted party's 15 working days (issue 11)
+    assert r.json()["state"] == "consulting" and r.json()["due_on"] == "2024-11-21"
     r = call(client, "post", url + "events/", key, {"kind": "consultation_ended", "day": "2024-10-10"})
     assert r.json()["due_on"] == "2024-11-04"  # 3 working days not counted
 

@@ -1,4 +1,5 @@
-"""Tokens (hashed, revocable, issued by the CLI and the admin), the session with CSRF, the OpenAPI description."""
+"""Tokens (hashed, revocable, issued by the CLI and the admin, locked out after wrong keys), the session with CSRF,
+the OpenAPI description."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 
 import pytest
 import typer
+from axes.models import AccessAttempt
 from django.test import Client
 from typer.testing import CliRunner
 
@@ -53,6 +55,54 @@ def test_a_bad_bearer_header_does_not_fall_back_to_the_session(client, staff):
     client.force_login(staff)
     assert client.get("/api/agencies/").status_code == 200
     assert client.get("/api/agencies/", headers={"Authorization": "Bearer gk_wrong"}).status_code == 401
+
+
+# ------------------------------------------------------------------ the lockout (django-axes)
+
+LOCKED = {"detail": "登录失败次数过多，请于 15 分钟后再试或联系管理员"}
+
+
+def test_wrong_keys_lock_the_address_out(client, staff, settings):
+    """Keys go through authenticate(), so the one lockout counts wrong ones: a key names no user,
+    so they count per address; at the limit even a right key is refused from that address."""
+    key = issue_token(staff, "同步")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert call(client, "get", "/api/agencies/", "gk_guess").status_code == 401
+    r = call(client, "get", "/api/agencies/", "gk_guess")
+    assert r.status_code == 429 and r.json() == LOCKED
+    r = call(client, "get", "/api/agencies/", key)
+    assert r.status_code == 429 and r.json() == LOCKED
+    assert ApiToken.objects.get().last_used is None  # refused before the key was looked at
+    assert call(Client(REMOTE_ADDR="198.51.100.7"), "get", "/api/agencies/", key).status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+
+
+def test_a_right_key_does_not_clear_the_count(client, staff, settings):
+    """Otherwise the holder of one key could guess others without end."""
+    key = issue_token(staff, "同步")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        call(client, "get", "/api/agencies/", "gk_guess")
+        assert call(client, "get", "/api/agencies/", key).status_code == 200
+    assert call(client, "get", "/api/agencies/", "gk_guess").status_code == 429
+
+
+def test_wrong_keys_do_not_lock_a_users_password_login(client, staff, settings):
+    staff.set_password("staff-pw-12345")
+    staff.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        call(client, "get", "/api/agencies/", "gk_guess")
+    r = client.post("/accounts/login/", {"username": staff.username, "password": "staff-pw-12345"})
+    assert r.status_code == 302
+    assert client.get("/api/agencies/").status_code == 200  # the session of the workbench
+
+
+def test_a_locked_out_user_has_no_session_for_the_api(client, staff, settings):
+    staff.set_password("staff-pw-12345")
+    staff.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": staff.username, "password": "wrong"})
+    client.post("/accounts/login/", {"username": staff.username, "password": "staff-pw-12345"})
+    assert client.get("/api/agencies/").status_code == 401
 
 
 # ------------------------------------------------------------------ the web UI's session

@@ -60,9 +60,10 @@ def test_submitted_report_is_not_overwritten(client, world):
     key = world.keys["staff_a"]
     r = call(client, "post", "/api/reports/build/", key, {"agency": world.a.pk, "year": YEAR})
     assert r.status_code == 422
-    assert "不能覆盖" in r.json()["detail"]
+    assert "不能重新生成，也不能另存为新草稿" in r.json()["detail"]
     r = call(client, "post", "/api/reports/build/", key, {"agency": world.a.pk, "year": YEAR, "new_draft": True})
-    assert r.status_code == 201 and r.json()["id"] != world.report_a.pk
+    assert r.status_code == 422 and "请上级机关退回修改" in r.json()["detail"]
+    assert AnnualReport.objects.filter(agency=world.a, year=YEAR).count() == 1
 
 
 def test_year_before_2019_is_refused(client, world):

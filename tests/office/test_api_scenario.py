@@ -63,7 +63,8 @@ def call(client, method: str, url: str, key: str | None = None, body: dict | Non
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     if method == "get":
         return client.get(url, query, headers=headers)
-    return client.post(url, json.dumps(body or {}), content_type="application/json", headers=headers)
+    send = getattr(client, method)  # post, put, patch
+    return send(url, json.dumps(body or {}), content_type="application/json", headers=headers)
 
 
 def register_body(agency: Agency, number: str = "甲-002") -> dict:
@@ -86,9 +87,27 @@ ENDPOINTS = {
     "report": ("get", "/api/reports/{report}/"),
     "build": ("post", "/api/reports/build/"),
     "checks": ("get", "/api/reports/{report}/checks/"),
+    "sections": ("get", "/api/reports/{report}/sections/"),
+    "section": ("put", "/api/reports/{report}/sections/{section}/"),
+    "section_history": ("get", "/api/reports/{report}/sections/{section}/history/"),
+    "versions": ("get", "/api/reports/{report}/versions/"),
+    "changes": ("get", "/api/reports/{report}/changes/"),
+    "restore": ("post", "/api/reports/{report}/sections/{section}/restore/"),
+    "submit": ("post", "/api/reports/{report}/submit/"),
+    "return": ("post", "/api/reports/{report}/return/"),  # the supervising office's own write
+    # correcting applications and extensions (issue 13, items 4, 6, 7); {event_id}: the receipt
+    "edit": ("patch", "/api/applications/{app}/"),
+    "reply_correct": ("post", "/api/applications/{app}/reply/correct/"),
+    "withdraw": ("post", "/api/applications/{app}/withdraw/"),
+    "undo": ("post", "/api/applications/{app}/events/{event_id}/undo/"),
+    "close_expired": ("post", "/api/applications/{app}/close-expired/"),
+    "extension_request": ("post", "/api/applications/{app}/extension-requests/"),
+    "extension_requests": ("get", "/api/applications/extension-requests/"),
+    "extension_approve": ("post", "/api/applications/extension-requests/{event_id}/approve/"),
+    "extension_refuse": ("post", "/api/applications/extension-requests/{event_id}/refuse/"),
 }
-WRITES = [name for name, (method, _) in ENDPOINTS.items() if method == "post"]
-LISTS = ["agencies", "applications", "reports"]
+WRITES = [name for name, (method, _) in ENDPOINTS.items() if method != "get" and name != "return"]
+LISTS = ["agencies", "applications", "reports", "extension_requests"]
 
 
 def request_for(name: str, w: World, *, own: bool = True) -> tuple[str, str, dict | None]:
@@ -100,5 +119,16 @@ def request_for(name: str, w: World, *, own: bool = True) -> tuple[str, str, dic
         "event": EVENT_BODY,
         "reply": REPLY_BODY,
         "build": {"agency": agency.pk, "year": YEAR},
+        "section": {"text": "正文", "version": 0},
+        "restore": {"version": 1, "current": 1},
+        "submit": {"confirm": True},
+        "return": {"reason": "请补充"},
+        "edit": {"applicant_name": "某某", "reason": "录错"},
+        "reply_correct": {"outcome": "partial", "reason": "录错"},
+        "withdraw": {"day": "2024-10-20"},
+        "undo": {"reason": "录错"},
+        "extension_request": {"days": 10, "reason": "调档"},
+        "extension_refuse": {"reason": "不必"},
     }
-    return method, url.format(app=app.pk, report=report.pk), bodies.get(name)
+    received = app.events.get(kind="received").pk
+    return method, url.format(app=app.pk, report=report.pk, event_id=received, section="s5"), bodies.get(name)

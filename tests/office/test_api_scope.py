@@ -36,7 +36,7 @@ def test_revoked_token_is_401(client, world, name):
     method, url, body = request_for(name, world)
     r = call(client, method, url, world.keys["staff_a"], body)
     assert r.status_code == 401, r.content
-    assert r.json() == {"detail": "访问令牌无效或已吊销"}
+    assert r.json() == {"detail": "访问令牌无效、已过期或已吊销"}
     assert _writes_nothing(world) == before
 
 

@@ -102,8 +102,7 @@ def test_locked_report_refused_by_cli(tmp_path, cli_db, head, django_user_model)
     AnnualReport.objects.create(agency=cli_db, year=2025, format="gb2021", status="locked")
     r = run("report", "build", "--agency", cli_db.name, "--year", 2025)
     assert r.exit_code == 2
-    assert "已锁定，不能覆盖" in r.output
+    assert "第1版已锁定，不能重新生成，也不能另存为新草稿；如需修改，请上级机关退回修改" in r.output
     r = run("report", "build", "--agency", cli_db.name, "--year", 2025, "--new-draft")
-    assert r.exit_code == 1  # a draft without table 二: built, with errors
-    assert "错误 1 个" in r.output
-    assert AnnualReport.objects.filter(agency=cli_db, year=2025).count() == 2
+    assert r.exit_code == 2 and "请上级机关退回修改" in r.output
+    assert AnnualReport.objects.filter(agency=cli_db, year=2025).count() == 1

@@ -49,7 +49,8 @@ def test_consultation_pauses_the_clock(staff, agency):
     app = register(staff, agency)
     event(staff, app, EventKind.CONSULTATION_STARTED, date(2024, 10, 8), party="third_party")
     assert fresh(app).state == State.CONSULTING
-    assert fresh(app).due_on is None
+    # an open consultation stops the clock at most until the third party's 15 working days (10-28): issue 11
+    assert (fresh(app).due_on, fresh(app).consultation_due_on) == (date(2024, 11, 21), date(2024, 10, 28))
     event(staff, app, EventKind.CONSULTATION_ENDED, date(2024, 10, 10), party="third_party")
     app = fresh(app)
     assert app.state == State.RUNNING
@@ -138,10 +139,12 @@ def test_fee_notice_and_payment(staff, agency):
 
 def test_edit_writes_an_event(staff, agency):
     app = register(staff, agency)
-    services.edit_application(staff, services.EditInput(application=app, applicant_type="business"))
+    services.edit_application(
+        staff, services.EditInput(application=app, reason="类型登记错误", applicant_type="business")
+    )
     last = app.events.order_by("id").last()
     assert last.kind == EventKind.EDITED
-    assert last.data == {"applicant_type": ["natural", "business"]}
+    assert last.data == {"applicant_type": ["natural", "business"], "reason": "类型登记错误"}
 
 
 def test_events_are_append_only(staff, agency):

@@ -63,6 +63,8 @@ def object_urls(r) -> list[tuple[str, str]]:
     return [
         ("get", f"/applications/{a}/"),
         ("get", f"/applications/{a}/letter/"),
+        ("get", f"/applications/{a}/notice/correction/"),
+        ("post", f"/applications/{a}/notice/fee/"),
         ("post", f"/applications/{a}/event/"),
         ("post", f"/applications/{a}/reply/"),
         ("post", f"/proactive/{ag}/documents/"),
@@ -74,6 +76,12 @@ def object_urls(r) -> list[tuple[str, str]]:
         ("post", f"/reports/{rep}/submit/"),
         ("post", f"/reports/{rep}/lock/"),
         ("get", f"/reports/{rep}/export/docx/"),
+        ("get", f"/reports/{ag}/2025/v1/"),
+        ("get", f"/reports/{rep}/submit/"),
+        ("get", f"/reports/{rep}/sections/s5/"),
+        ("post", f"/reports/{rep}/sections/s5/restore/"),
+        ("post", f"/reports/{rep}/sections/s5/adopt/"),
+        ("post", f"/reports/{rep}/return/"),
     ]
 
 
@@ -125,6 +133,9 @@ def test_supervisor_reads_but_cannot_write(records, supervisor):
         f"/reports/{ag.pk}/2025/build/",
         f"/reports/{rep.pk}/save/",
         f"/reports/{rep.pk}/submit/",
+        f"/reports/{rep.pk}/sections/s5/restore/",
+        f"/reports/{rep.pk}/sections/s5/adopt/",
+        f"/applications/{app.pk}/notice/correction/",
     ]
     for url in writes:
         assert c.post(url, {"day": "2025-03-10", "outcome": "granted"}).status_code == 403, url

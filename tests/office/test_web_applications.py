@@ -74,9 +74,10 @@ def test_register_to_reply_writes_events(staff, head, agency):
     assert app.outcome == "partial" and app.replied_on == date(2025, 4, 15) and app.state == "replied"
 
     html = c.get(f"/applications/{app.pk}/").content.decode()
-    assert "批准延期答复" in html and "办理结果：部分公开" in html and "下载答复书" in html
+    assert "批准延期答复" in html and "办理结果：部分公开" in html and "生成答复书" in html
 
-    letter = c.get(f"/applications/{app.pk}/letter/")
+    assert "不予公开部分的理由" in c.get(f"/applications/{app.pk}/letter/").content.decode()
+    letter = c.post(f"/applications/{app.pk}/letter/", {"withheld": "denied.third_party"})
     assert letter.status_code == 200 and letter["Content-Type"] == DOCX
     assert letter.content[:2] == b"PK"
 

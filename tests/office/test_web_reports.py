@@ -10,8 +10,10 @@ import pytest
 from django.test import Client
 
 from gongkai.office.annual.models import AnnualReport, ReportStatus
+from gongkai.office.annual.sections import version_numbers
 from gongkai.office.applications import services
 
+from .reporting import write_s5
 from .test_ledger_report import enter_t2_and_t4
 
 
@@ -19,6 +21,13 @@ def client_for(user) -> Client:
     c = Client()
     c.force_login(user)
     return c
+
+
+def form(report: AnnualReport, **changes: str) -> dict:
+    """What the page's form posts: the six texts and the version each started from."""
+    report.refresh_from_db()
+    data = dict(report.sections) | changes
+    return data | {f"v_{k}": v for k, v in version_numbers(report).items()}
 
 
 @pytest.fixture
@@ -64,17 +73,15 @@ def test_list_form_opens_the_report(staff, ready):
 
 def test_save_reruns_checks_and_highlights(staff, built):
     c = client_for(staff)
-    sections = dict(built.sections)
-    sections["s1"] = "本年度共收到政府信息公开申请99件。"
-    response = c.post(f"/reports/{built.pk}/save/", sections, follow=True)
+    s1 = "本年度共收到政府信息公开申请99件。"
+    response = c.post(f"/reports/{built.pk}/save/", form(built, s1=s1), follow=True)
     html = response.content.decode()
     built.refresh_from_db()
-    assert built.sections["s1"] == sections["s1"]
+    assert built.sections["s1"] == s1
     narrative = [i for i in built.issues if i["where"] == "s1" or "99" in i["message"]]
     assert narrative, built.issues
     assert "已保存并重新检查" in html and "99" in html
-    sections["s1"] = built.sections["s1"].replace("99", "1")
-    c.post(f"/reports/{built.pk}/save/", sections)
+    c.post(f"/reports/{built.pk}/save/", form(built, s1=s1.replace("99", "1")))
     built.refresh_from_db()
     assert not [i for i in built.issues if "99" in i["message"]]
 
@@ -84,7 +91,7 @@ def test_highlighted_cells(staff, built):
     cells["t3.granted.natural"] = 5  # break the table's own sum
     AnnualReport.objects.filter(pk=built.pk).update(cells=cells)
     c = client_for(staff)
-    c.post(f"/reports/{built.pk}/save/", built.sections)
+    c.post(f"/reports/{built.pk}/save/", form(built))
     html = c.get(f"/reports/{built.agency_id}/2025/").content.decode()
     assert '[data-cell="t3.granted.natural"]' in html
     assert "错误" in html
@@ -92,7 +99,8 @@ def test_highlighted_cells(staff, built):
 
 def test_submit_locks_the_page(staff, head, supervisor, built):
     c = client_for(staff)
-    c.post(f"/reports/{built.pk}/submit/")
+    write_s5(staff, built)
+    c.post(f"/reports/{built.pk}/submit/", {"confirm": "yes"})
     built.refresh_from_db()
     assert built.status == ReportStatus.SUBMITTED and built.submitted_by == staff
     html = c.get(f"/reports/{built.agency_id}/2025/").content.decode()
@@ -113,8 +121,8 @@ def test_submit_refused_with_errors(staff, built):
     cells = dict(built.cells) | {"t3.granted.natural": 5}
     AnnualReport.objects.filter(pk=built.pk).update(cells=cells)
     c = client_for(staff)
-    c.post(f"/reports/{built.pk}/save/", built.sections)
-    html = c.post(f"/reports/{built.pk}/submit/", follow=True).content.decode()
+    c.post(f"/reports/{built.pk}/save/", form(built))
+    html = c.post(f"/reports/{built.pk}/submit/", {"confirm": "yes"}, follow=True).content.decode()
     assert "修正后才能报送" in html
     built.refresh_from_db()
     assert built.status == ReportStatus.DRAFT
@@ -142,6 +150,16 @@ def test_pdf_has_chinese_text(staff, built):
         text = "".join(page.extract_text() or "" for page in pdf.pages).replace("\n", "")
     assert "政府信息公开工作年度报告" in text
     assert "总体情况" in text and "予以公开" in text
+
+
+def test_report_page_warns_of_characters_the_pdf_fonts_lack(staff, built):
+    c = client_for(staff)
+    assert "内置字体缺少" not in c.get(f"/reports/{built.agency_id}/2025/").content.decode()
+    rare = "\U0002a6a5"  # 𪚥, outside the bundled fonts' GB 2312 + 通用规范汉字表 subset
+    c.post(f"/reports/{built.pk}/save/", form(built, s1=f"本年度接待申请人{rare}某等3人。"))
+    html = c.get(f"/reports/{built.agency_id}/2025/").content.decode()
+    assert f"警告：内置字体缺少以下字符，PDF 中将显示为方框：{rare}（仅影响 PDF 导出）" in html
+    assert c.get(f"/reports/{built.pk}/export/pdf/").content.startswith(b"%PDF")
 
 
 def test_unknown_export_is_404(staff, built):

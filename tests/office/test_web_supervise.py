@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import typer
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.test import Client
 from typer.testing import CliRunner
 
@@ -15,7 +16,7 @@ from gongkai.cli_office import register as register_cli
 from gongkai.office import demo
 from gongkai.office.agencies.models import Agency
 from gongkai.office.annual.models import AnnualReport
-from gongkai.office.annual.services import BuildInput, ReportInput, build_annual_report, submit_report
+from gongkai.office.annual.services import BuildInput, build_annual_report
 from gongkai.office.applications import services
 from gongkai.office.applications.models import Application
 from gongkai.office.web.models import PublishedReport
@@ -23,6 +24,7 @@ from gongkai.office.web.models import PublishedReport
 from ..test_ingest_scan import SCANS, needs_ocr
 from ..test_roundtrip import generated
 from .factories import AgencyFactory, MembershipFactory
+from .reporting import submit
 from .test_ledger_report import enter_t2_and_t4
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
@@ -44,7 +46,7 @@ def county(staff, agency):
     services.reply(staff, services.ReplyInput(application=app, day=date(2025, 3, 10), outcome="granted"))
     enter_t2_and_t4(staff, agency, 2025)
     report, _ = build_annual_report(staff, BuildInput(agency=agency, year=2025))
-    submit_report(staff, ReportInput(report))
+    submit(staff, report)
     return {"done": agency, "missing": AgencyFactory(name="某县自然资源局", parent=agency.parent)}
 
 
@@ -58,7 +60,7 @@ def test_supervise_shows_who_submitted(supervisor, county):
 def test_aggregate_sums_submitted_reports(supervisor, county):
     html = client_for(supervisor).get("/supervise/aggregate/2025/").content.decode()
     assert 'data-row="granted"' in html and "予以公开" in html
-    assert "未报送：某县自然资源局" in html
+    assert "未报送也未上传：某县自然资源局" in html
 
 
 def test_supervise_is_for_supervisors(staff, county):
@@ -67,21 +69,24 @@ def test_supervise_is_for_supervisors(staff, county):
         assert c.get(url).status_code == 403
 
 
-def test_upload_seed_report_shows_its_issues(supervisor, county):
-    seed = sorted(SEEDS.glob("*.txt"))[0]
+def test_upload_seed_report_shows_its_issues(supervisor, county, agency):
+    seed = sorted(SEEDS.glob("*.txt"))[0]  # 咸宁市司法局's 2020 report
+    unit = AgencyFactory(name="咸宁市司法局", parent=agency.parent)
     c = client_for(supervisor)
     upload = SimpleUploadedFile(seed.name, seed.read_bytes(), content_type="text/plain")
-    response = c.post("/supervise/upload/", {"agency": county["missing"].pk, "files": upload}, follow=True)
+    response = c.post("/supervise/upload/", {"agency": unit.pk, "year": 2020, "files": upload}, follow=True)
     assert response.status_code == 200
     stored = PublishedReport.objects.get()
-    assert stored.agency == county["missing"] and stored.filename == seed.name
+    assert stored.agency == unit and stored.filename == seed.name and stored.year == 2020
     html = response.content.decode()
-    assert "检查结果" in html and "跨年度检查" in html
+    assert "已读取并保存" in html and "检查结果" in html and "跨年度检查" in html
     for issue in stored.issues:
         assert issue["message"] in html
+    # the extracted figures in the official layout: tables 二, 三 and 四
+    assert "读出的统计数据" in html and 'class="t2"' in html and 'class="t3"' in html and 'class="t4"' in html
+    assert f'data-cell="t3.new.total">{stored.cells["t3.new.total"]}<' in html
     # the stored report shows on the overview of its year
-    if stored.year:
-        assert seed.name in c.get(f"/supervise/?year={stored.year}").content.decode()
+    assert seed.name in c.get("/supervise/?year=2020").content.decode()
 
 
 def test_upload_of_unreadable_file_is_a_message(supervisor, county):
@@ -111,6 +116,7 @@ def test_cross_year_on_stored_reports(supervisor, county, staff):
     assert "两者应相等" in html
 
 
+@pytest.mark.slow  # loads the whole demo county: seconds
 def test_demo_loads_once(db):
     first = demo.load(2025, today=date(2026, 3, 2))
     assert first["created"] > 100
@@ -122,10 +128,11 @@ def test_demo_loads_once(db):
     assert Application.objects.filter(replied_on__year=2025).exclude(outcome="").count() > 100
     assert AnnualReport.objects.filter(year=2025).count() == 3
     c = Client()
-    assert c.login(username="county", password=demo.PASSWORD)
+    assert c.login(request=HttpRequest(), username="county", password=demo.PASSWORD)  # axes needs the request
     assert "某某县交通运输局" in c.get("/supervise/?year=2025").content.decode()
 
 
+@pytest.mark.slow  # loads the whole demo county: seconds
 def test_office_demo_command(transactional_db):
     app = typer.Typer()
     register_cli(app)
@@ -143,6 +150,9 @@ def test_upload_of_page_images_is_one_report(supervisor, county, ocr_once):
     c = client_for(supervisor)
     response = c.post("/supervise/upload/", {"agency": county["missing"].pk, "files": upload}, follow=True)
     assert response.status_code == 200
+    assert not PublishedReport.objects.exists()  # the pages name another unit than the one chosen:
+    assert "确认" in response.content.decode()  # the supervisor is asked first, and confirms
+    c.post("/supervise/upload/", {"action": "confirm"}, follow=True)
     stored = PublishedReport.objects.get()
     assert stored.filename == "某局2020年报-1.jpg 等 3 页" and stored.format == "gb2019"
     flagged = {c for i in stored.issues if i["code"] == "ocr-uncertain" for c in i["cells"]}

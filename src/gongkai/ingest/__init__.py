@@ -8,7 +8,10 @@ of one report.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Sequence
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import GongkaiError
@@ -105,6 +108,47 @@ def _kind(data: bytes, source: str, suffix: str) -> str:
 
 def read_bytes(data: bytes, source: str = "", suffix: str = "") -> Document:
     kind = _kind(data, source, suffix)
+    with input_problems(source, kind):
+        return _read(kind, data, source, suffix)
+
+
+@contextmanager
+def input_problems(source: str, kind: str) -> Iterator[None]:
+    """Exceptions of a reader that can only come from the file itself, as a ``GongkaiError``
+    naming the file. Readers should raise their own (naming the place); this is the net under
+    them, for what they do not catch yet. Anything else is a bug of ours and goes on up."""
+    try:
+        yield
+    except RecursionError:  # nesting deeper than the interpreter's stack (100,000 <div>s, tables in tables)
+        raise GongkaiError(f"{_KIND_WORDS.get(kind, '文件')}的结构嵌套过深，无法读取", path=source) from None
+    except LookupError as e:  # a declared charset naming a codec that is no text encoding (base64, rot13, zlib)
+        if type(e) is not LookupError:  # KeyError, IndexError: ours
+            raise
+        name = m[1] if (m := re.search(r"'([^']{1,40})'", str(e))) else "？"
+        raise GongkaiError(
+            f"{_KIND_WORDS.get(kind, '文件')}声明的字符集“{name}”不是文字编码，无法解码", path=source
+        ) from None
+    except TypeError as e:  # Pillow on a damaged TIFF ("Missing dimensions" when it seeks the next page)
+        if kind != "image" or not _raised_in(e, "PIL"):
+            raise
+        raise GongkaiError("图片文件已损坏或不完整，无法读取", path=source) from None
+    except ValueError as e:
+        if "integer string conversion" not in str(e):  # an int() of thousands of digits (rowspan="111…")
+            raise
+        raise GongkaiError(
+            f"{_KIND_WORDS.get(kind, '文件')}中有位数过多的数字（数千位），不是有效的文件，无法读取", path=source
+        ) from None
+
+
+def _raised_in(e: BaseException, package: str) -> bool:
+    """Whether ``e`` was raised inside ``package`` (a library decoding the file), not in our code."""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and f"{os.sep}{package}{os.sep}" in tb.tb_frame.f_code.co_filename
+
+
+def _read(kind: str, data: bytes, source: str, suffix: str) -> Document:
     if kind == "html":
         from .html import read_html
 
@@ -151,7 +195,14 @@ def read_path(path: str | Path) -> Document:
     return read_bytes(_load(path), str(path), Path(path).suffix)
 
 
-_KIND_WORDS = {"pdf": "PDF文件", "zip": "Word等办公文档", "ole": "Word等办公文档", "html": "网页", "text": "文本文件"}
+_KIND_WORDS = {
+    "pdf": "PDF文件",
+    "zip": "Word等办公文档",
+    "ole": "Word等办公文档",
+    "html": "网页",
+    "text": "文本文件",
+    "image": "图片",
+}
 
 
 def read_page_images(paths: Sequence[str | Path]) -> Document:
@@ -181,7 +232,8 @@ def read_image_pages(files: Sequence[tuple[bytes, str]]) -> Document:
             )
     from .scan import read_images
 
-    return read_images(list(files))
+    with input_problems(files[0][1], "image"):
+        return read_images(list(files))
 
 
 def _check_total(total: int, first: str) -> None:

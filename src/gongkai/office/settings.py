@@ -7,13 +7,23 @@
 - ``GONGKAI_SECRET_KEY``: the secret key; unset: generated once and kept in the data dir.
 - ``GONGKAI_ALLOWED_HOSTS``: host names the site answers to, comma-separated (default local only).
 - ``GONGKAI_HTTPS_PROXY``: ``1`` when a reverse proxy in front ends HTTPS (X-Forwarded-Proto).
+- ``GONGKAI_TRUSTED_PROXIES``: addresses or networks (``10.0.0.0/8``) of the reverse proxies whose
+  ``X-Forwarded-For`` names the client, comma-separated; default the loopback (``127.0.0.1,::1``)
+  when ``GONGKAI_HTTPS_PROXY`` is set, none otherwise (the peer's address is the client's).
 - ``GONGKAI_DEBUG``: ``1`` for Django's debug mode.
+- ``GONGKAI_EMAIL_HOST``, ``GONGKAI_EMAIL_PORT`` (default 25; 465 with ``GONGKAI_EMAIL_SSL=1``),
+  ``GONGKAI_EMAIL_USER``, ``GONGKAI_EMAIL_PASSWORD``, ``GONGKAI_EMAIL_TLS=1`` / ``GONGKAI_EMAIL_SSL=1``,
+  ``GONGKAI_EMAIL_FROM``: the mail server the reminders go through (``gongkai office digest``).
+- ``GONGKAI_NOTIFIER``: the class sending reminders (dotted path; default e-mail; see ``notify.py``
+  for plugging in an SMS gateway).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -81,6 +91,22 @@ def _secret_key(directory: Path) -> str:
     return key
 
 
+def trusted_proxies(value: str | None, https_proxy: bool) -> list[str]:
+    """``GONGKAI_TRUSTED_PROXIES`` checked: each entry an address or a network."""
+    if value is None:
+        return ["127.0.0.1", "::1"] if https_proxy else []
+    entries = [e.strip() for e in value.split(",") if e.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise GongkaiError(
+                f"GONGKAI_TRUSTED_PROXIES 中的 {entry} 不是 IP 地址或网段："
+                "应写成 127.0.0.1 或 10.0.0.0/8，多个用逗号分隔"
+            ) from None
+    return entries
+
+
 DATA_DIR = data_dir()
 SECRET_KEY = _secret_key(DATA_DIR)
 DEBUG = os.environ.get("GONGKAI_DEBUG") == "1"
@@ -101,6 +127,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "ninja",
     "gongkai.office.agencies",
     "gongkai.office.applications",
@@ -120,6 +147,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout response
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any password check
+    "django.contrib.auth.backends.ModelBackend",
+    "gongkai.office.api.auth.ApiTokenBackend",  # API keys go through authenticate() as well
 ]
 
 ROOT_URLCONF = "gongkai.office.urls"
@@ -164,16 +198,44 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-if os.environ.get("GONGKAI_HTTPS_PROXY") == "1":
+HTTPS_PROXY = os.environ.get("GONGKAI_HTTPS_PROXY") == "1"
+if HTTPS_PROXY:
     # Behind a reverse proxy that ends HTTPS and says so in X-Forwarded-Proto (and passes Host):
     # requests count as secure, so CSRF accepts the https:// origin and cookies go over HTTPS only.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-# In the database, so that every server process sees the same login failures.
+# In the database, so that every server process sees the same entries.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongkai_cache"}}
-# Login throttle: this many failed logins per username and address lock both out for the window.
-LOGIN_FAILURE_LIMIT = 5
-LOGIN_FAILURE_WINDOW = 15 * 60  # seconds
+
+# One lockout for every login (django-axes): the workbench, the admin and the API's keys.
+# AXES_FAILURE_LIMIT failures of one user name from one client address lock that pair out for
+# AXES_COOLOFF_TIME (even the right password is refused); another address is not affected, and a
+# successful login clears the count. Counted in the database (AccessAttempt): every server
+# process sees the same count, on SQLite and PostgreSQL alike.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the cool-off runs from the lockout, as the message says
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept (AccessFailureLog): the audit log lists them
+AXES_LOCKOUT_CALLABLE = "gongkai.office.web.lockout.lockout_response"  # in Chinese; JSON for the API
+# The client's address: X-Forwarded-For only from these proxies (web/lockout.py).
+AXES_CLIENT_IP_CALLABLE = "gongkai.office.web.lockout.client_address"
+GONGKAI_TRUSTED_PROXIES = trusted_proxies(os.environ.get("GONGKAI_TRUSTED_PROXIES"), HTTPS_PROXY)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# ------------------------------------------------------------------ reminders (notify.py)
+
+EMAIL_HOST = os.environ.get("GONGKAI_EMAIL_HOST", "localhost")
+GONGKAI_EMAIL_CONFIGURED = bool(os.environ.get("GONGKAI_EMAIL_HOST"))
+EMAIL_USE_SSL = os.environ.get("GONGKAI_EMAIL_SSL") == "1"
+EMAIL_USE_TLS = os.environ.get("GONGKAI_EMAIL_TLS") == "1"
+EMAIL_PORT = int(os.environ.get("GONGKAI_EMAIL_PORT") or (465 if EMAIL_USE_SSL else 25))
+EMAIL_HOST_USER = os.environ.get("GONGKAI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("GONGKAI_EMAIL_PASSWORD", "")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("GONGKAI_EMAIL_FROM", "gongkai@localhost")
+GONGKAI_NOTIFIER = os.environ.get("GONGKAI_NOTIFIER", "gongkai.office.notify.EmailNotifier")

@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 
+from ..fileio import xml_text
 from ..report import Report
 from .layout import TableLayout, document
 
@@ -29,12 +30,12 @@ def render(report: Report) -> bytes:
     _styles(doc)
     for kind, item in document(report):
         if kind == "title":
-            doc.core_properties.title = str(item)
-            doc.add_paragraph(str(item), style="Title")
+            doc.core_properties.title = xml_text(str(item))
+            doc.add_paragraph(xml_text(str(item)), style="Title")
         elif kind == "h2":
-            doc.add_paragraph(str(item), style="Heading 1")
+            doc.add_paragraph(xml_text(str(item)), style="Heading 1")
         elif kind == "p":
-            doc.add_paragraph(str(item), style="Normal")
+            doc.add_paragraph(xml_text(str(item)), style="Normal")
         else:
             table(doc, item)
     out = BytesIO()
@@ -64,7 +65,7 @@ def table(doc, layout: TableLayout) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
         p._p.get_or_add_pPr().style = style_id
-        p.text = c.text
+        p.text = xml_text(c.text)
         if c.kind in ("head", "value"):
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     margins = t._tbl.tblPr.makeelement(qn("w:tblCellMar"), {})

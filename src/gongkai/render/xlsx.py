@@ -5,9 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from io import BytesIO
 
-import xlsxwriter
-
-from ..report import SECTION_KEYS, Report
+from ..fileio import workbook, write_cell
+from ..report import SECTION_KEYS, SEVERITY_LABELS, Report
 from .layout import TableLayout, default_title, tables
 
 INFO_SHEET = "报告信息"
@@ -24,7 +23,7 @@ def sheet_name(layout: TableLayout) -> str:
 
 def render(report: Report) -> bytes:
     out = BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = workbook(out, {"in_memory": True})  # every str is text: a paragraph "=HYPERLINK(…)" stays text
     fmt = _Formats(book)
 
     info = book.add_worksheet(INFO_SHEET)
@@ -49,7 +48,7 @@ def render(report: Report) -> bytes:
         text_rows.insert(0, ("preamble", "前言", report.preamble))
     _list(book.add_worksheet(TEXT_SHEET), ("部分", "标题", "内容"), text_rows, fmt, widths=(10, 36, 100))
 
-    issue_rows = [(i.code, i.severity, i.where, i.message) for i in report.issues]
+    issue_rows = [(i.code, SEVERITY_LABELS.get(i.severity, i.severity), i.where, i.message) for i in report.issues]
     _list(book.add_worksheet(ISSUES_SHEET), ("代码", "级别", "位置", "说明"), issue_rows, fmt, widths=(20, 10, 28, 80))
 
     book.close()
@@ -57,7 +56,8 @@ def render(report: Report) -> bytes:
 
 
 def table(sheet, layout: TableLayout, fmt: _Formats, in_wan: frozenset[str] = frozenset()) -> None:
-    sheet.merge_range(0, 0, 0, max(layout.n_cols - 1, 1), layout.title, fmt.title)
+    sheet.merge_range(0, 0, 0, max(layout.n_cols - 1, 1), "", fmt.title)
+    write_cell(sheet, 0, 0, layout.title, fmt.title)
     widths = [12.0] * layout.n_cols
     for c in layout.cells:
         style = {"head": fmt.head, "title": fmt.label, "label": fmt.label}.get(c.kind, fmt.value)
@@ -66,9 +66,8 @@ def table(sheet, layout: TableLayout, fmt: _Formats, in_wan: frozenset[str] = fr
         data = _number(c.value) if c.cell_id and c.value is not None else c.text
         r, k = TABLE_TOP + c.row, c.col
         if c.rowspan > 1 or c.colspan > 1:
-            sheet.merge_range(r, k, r + c.rowspan - 1, k + c.colspan - 1, data, style)
-        else:
-            sheet.write(r, k, data, style)
+            sheet.merge_range(r, k, r + c.rowspan - 1, k + c.colspan - 1, "", style)
+        write_cell(sheet, r, k, data, style)
         if c.colspan == 1 and c.kind == "label":
             widths[k] = max(widths[k], min(len(c.text) * 2.1, 40))
     for k, width in enumerate(widths):
@@ -81,11 +80,11 @@ def _number(value: int | Decimal) -> int | float:
 
 def _list(sheet, header: tuple[str, ...], rows, fmt: _Formats, widths: tuple[int, ...]) -> None:
     for k, (text, width) in enumerate(zip(header, widths, strict=True)):
-        sheet.write(0, k, text, fmt.head)
+        write_cell(sheet, 0, k, text, fmt.head)
         sheet.set_column(k, k, width)
     for r, row in enumerate(rows, 1):
         for k, v in enumerate(row):
-            sheet.write(r, k, v if v is not None else "", fmt.text)
+            write_cell(sheet, r, k, v if v is not None else "", fmt.text)
     sheet.freeze_panes(1, 0)
 
 

@@ -5,9 +5,18 @@ commit the regenerated files. The templates are docxtpl (Jinja) documents: admin
 copy one to ``$GONGKAI_DATA_DIR/letters/<name>.docx`` and edit it in Word; keep the
 ``{{ … }}`` placeholders and the ``{%p … %}`` lines (each on its own paragraph).
 
-Placeholders (filled by ``gongkai.letters``): agency, applicant, number, received, content,
-reply_date, outcome_label, citation, details, review_body, court, review_days, suit_months,
-contact; the two notices also use days and until_text.
+Placeholders (filled by ``gongkai.letters`` / ``gongkai.notices``): agency, applicant, number,
+doc_number (文号, optional), received, content, reply_date, contact, details, citation,
+citation_clause (根据…的规定， or empty), review_body, court, review_days, suit_months, remedies (the
+whole 救济途径 paragraph, from ``gongkai.law``); replies also outcome_label and answer (what
+第三十六条's item requires: how/where/when provided, the responsible agency, the withheld ground,
+the procedure to follow) with its parts provide_by, provide_at, provide_date, responsible_agency,
+responsible_contact, procedure; notices days and until_text; the consultation notice
+third_party; the fee notice fee_basis, fee_method, fee_standard_article, fee_standard, amount,
+fee_steps, pay_how, window.
+
+The 文号 line sits under the title; the seal goes over the agency name and date at the foot,
+right-aligned after a blank line.
 
 Layout: A4, margins after GB/T 9704 (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm),
 title in 方正小标宋简体 22 pt (二号), body in 仿宋_GB2312 16 pt (三号), fixed 28 pt lines.
@@ -32,40 +41,49 @@ BODY_SIZE = Pt(16)
 LINE = Pt(28)
 
 OPENING = "本机关于{{ received }}收到您提交的政府信息公开申请，申请获取“{{ content }}”。"
-REMEDIES = (
-    "如对本答复不服，可以自收到本答复书之日起{{ review_days }}日内向{{ review_body }}申请行政复议，"
-    "也可以自收到本答复书之日起{{ suit_months }}个月内向{{ court }}提起行政诉讼。"
-)
+REMEDIES = "{{ remedies }}"
+ANSWER = "{{ answer }}"  # optional paragraph: the content 第三十六条's item requires
+REPLY_TITLE = "政府信息公开申请答复书"
+NOTICE_TITLE = "政府信息公开申请告知书"
 
-# name -> (title, the paragraphs between the opening and the remedies)
+# name -> (title, the paragraphs between the opening and the remedies; ANSWER is optional)
 REPLIES = {
     "granted": (
-        "政府信息公开申请答复书",
-        ["经审查，根据{{ citation }}的规定，本机关对您申请获取的政府信息{{ outcome_label }}。"],
+        REPLY_TITLE,
+        ["经审查，根据{{ citation }}的规定，本机关对您申请获取的政府信息{{ outcome_label }}。", ANSWER],
     ),
     "partial": (
-        "政府信息公开申请答复书",
+        REPLY_TITLE,
         [
             "经审查，您申请获取的政府信息中含有不应当公开或者不属于政府信息的内容，但能够作区分处理。"
             "根据{{ citation }}的规定，本机关决定{{ outcome_label }}：向您提供可以公开的部分，"
-            "对不予公开的部分说明理由。"
+            "对不予公开的部分说明理由。",
+            ANSWER,
         ],
     ),
     "denied": (
-        "政府信息公开申请答复书",
+        REPLY_TITLE,
         ["经审查，根据{{ citation }}的规定，本机关决定对您申请获取的政府信息不予公开，理由是：{{ outcome_label }}。"],
     ),
+    "inquiry": (
+        NOTICE_TITLE,
+        [
+            "经审查，您申请获取的信息{{ outcome_label }}，有关法律、行政法规对该信息的获取有特别规定。"
+            "根据{{ citation }}的规定，本机关告知您依照有关法律、行政法规的规定办理。",
+            ANSWER,
+        ],
+    ),
     "unable": (
-        "政府信息公开申请答复书",
-        ["经审查，根据{{ citation }}的规定，本机关无法向您提供所申请的政府信息，原因是：{{ outcome_label }}。"],
+        REPLY_TITLE,
+        ["经审查，根据{{ citation }}的规定，本机关无法向您提供所申请的政府信息，原因是：{{ outcome_label }}。", ANSWER],
     ),
     "refused": (
-        "政府信息公开申请告知书",
-        ["经审查，根据{{ citation }}的规定，本机关对您的申请不予处理，原因是：{{ outcome_label }}。"],
+        NOTICE_TITLE,
+        ["经审查，根据{{ citation }}的规定，本机关对您的申请不予处理，原因是：{{ outcome_label }}。", ANSWER],
     ),
     "other": (
-        "政府信息公开申请告知书",
-        ["经审查，根据{{ citation }}的规定，本机关对您的申请作如下处理：{{ outcome_label }}。"],
+        NOTICE_TITLE,
+        ["经审查，{{ citation_clause }}{{ answer }}"],
     ),
 }
 
@@ -73,7 +91,7 @@ NOTICES = {
     "correction": (
         "政府信息公开申请补正告知书",
         [
-            "本机关于{{ received }}收到您提交的政府信息公开申请，申请获取“{{ content }}”。",
+            OPENING,
             "经审查，您的申请内容不明确。根据{{ citation }}的规定，请您对以下事项作出补正：",
             "{{ details }}",
             "请于收到本告知书之日起{{ days }}个工作日内{{ until_text }}向本机关提交补正后的申请。"
@@ -84,12 +102,38 @@ NOTICES = {
     "extension": (
         "政府信息公开申请延期答复告知书",
         [
-            "本机关于{{ received }}收到您提交的政府信息公开申请，申请获取“{{ content }}”。",
+            OPENING,
             "因{{ details }}，本机关不能在规定期限内作出答复。根据{{ citation }}的规定，"
             "经本机关政府信息公开工作机构负责人同意，答复期限延长{{ days }}个工作日{{ until_text }}。",
         ],
     ),
+    "consultation": (
+        "政府信息公开征求第三方意见书",
+        [
+            "本机关于{{ received }}收到政府信息公开申请，申请获取“{{ content }}”。经审查，该信息涉及"
+            "{{ details }}，公开可能损害您的合法权益。根据{{ citation }}的规定，现书面征求您的意见。",
+            "请您自收到本意见书之日起{{ days }}个工作日内{{ until_text }}向本机关书面提出是否同意公开的意见；"
+            "不同意公开的，请说明理由。逾期未提出意见的，本机关将依照《中华人民共和国政府信息公开条例》的规定"
+            "决定是否公开。",
+            "您不同意公开且有合理理由的，本机关不予公开；本机关认为不公开可能对公共利益造成重大影响的，"
+            "可以决定予以公开，并将决定公开的政府信息内容和理由书面告知您。",
+        ],
+    ),
+    "fee": (
+        "政府信息公开信息处理费收费通知书",
+        [
+            OPENING,
+            "经审查，您申请公开政府信息的数量、频次明显超过合理范围，本机关决定收取信息处理费。现将有关事项通知如下：",
+            "一、收费依据：{{ fee_basis }}。",
+            "二、收费标准：{{ fee_method }}。{{ fee_standard_article }}规定：{{ fee_standard }}",
+            "三、收费数额：{{ amount }}元。计算过程：{{ fee_steps }}。",
+            "四、缴纳方式：{{ pay_how }}。",
+            "五、缴纳期限：{{ window }}",
+            "自本通知发出之日至您缴纳费用之日的期间，不计算在政府信息公开申请答复期限内。",
+        ],
+    ),
 }
+SALUTATIONS = {"consultation": "{{ third_party }}："}
 
 
 def _fonts(run_or_style, name: str, size) -> None:
@@ -139,21 +183,27 @@ def _optional(doc, name: str, text: str) -> None:
     _para(doc, "{%p endif %}", indent=False)
 
 
-def build(title: str, body: list[str], *, reply: bool) -> Document:
+def build(name: str, title: str, body: list[str], *, reply: bool) -> Document:
     doc = _new_document()
     _para(doc, title, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=TITLE_SIZE)
+    _para(doc, "{%p if doc_number %}", indent=False)
+    _para(doc, "{{ doc_number }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "{%p endif %}", indent=False)
     _para(doc, "申请编号：{{ number }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "", indent=False)
-    _para(doc, "{{ applicant }}：", indent=False)
+    _para(doc, SALUTATIONS.get(name, "{{ applicant }}："), indent=False)
     if reply:
         _para(doc, OPENING)
     for text in body:
-        _para(doc, text)
+        if text == ANSWER:
+            _optional(doc, "answer", ANSWER)
+        else:
+            _para(doc, text)
     if reply:
         _optional(doc, "details", "{{ details }}")
         _para(doc, REMEDIES)
     _optional(doc, "contact", "联系方式：{{ contact }}")
-    _para(doc, "", indent=False)
+    _para(doc, "", indent=False)  # the seal goes over the two lines below
     _para(doc, "{{ agency }}", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, "{{ reply_date }}", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     return doc
@@ -164,7 +214,7 @@ def main(out: Path = HERE) -> list[Path]:
     for group, reply in ((REPLIES, True), (NOTICES, False)):
         for name, (title, body) in group.items():
             path = out / f"{name}.docx"
-            build(title, body, reply=reply).save(path)
+            build(name, title, body, reply=reply).save(path)
             written.append(path)
     return written
 

@@ -66,6 +66,14 @@ def writable_agency_ids(user) -> set[int]:
     return _memo(user, "writable", lambda: _with_descendants(roots))
 
 
+def headed_agency_ids(user) -> set[int]:
+    """Agencies whose disclosure office the user heads (the head role on it or an ancestor)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    roots = {agency for agency, held in _memberships(user).items() if Role.HEAD.value in held}
+    return _memo(user, "headed", lambda: _with_descendants(roots))
+
+
 def visible_agencies(user) -> QuerySet[Agency]:
     return Agency.objects.filter(id__in=visible_agency_ids(user))
 

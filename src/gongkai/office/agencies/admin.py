@@ -13,6 +13,8 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = (
         "name",
         "parent",
+        "review_body",
+        "court",
     )
     search_fields = ("name",)
     inlines = (MembershipInline,)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from gongkai import law
 from gongkai.office.errors import OfficeError
 
 
@@ -18,6 +19,17 @@ class Agency(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+    )
+    # Named in the remedies of this agency's letters (行政复议法第二十四条、第二十七条). Blank: derived.
+    review_body = models.CharField(
+        "行政复议机关",
+        max_length=200,
+        blank=True,
+        help_text="留空则按机关层级推定为本级人民政府（上级机关中名称以“人民政府”结尾者）；"
+        "实行垂直领导的机关（海关、金融、外汇管理、税务、国家安全等）请填写上一级主管部门",
+    )
+    court = models.CharField(
+        "管辖法院", max_length=200, blank=True, help_text="留空则写“有管辖权的人民法院”；实行集中管辖的地方请填写"
     )
 
     class Meta:
@@ -36,6 +48,11 @@ class Agency(models.Model):
             out.append(node)
             node = node.parent
         return out
+
+    def remedy_bodies(self) -> tuple[str, str]:
+        """(行政复议机关, 人民法院) for this agency's letters: as recorded, else derived ("" = unknown)."""
+        review = self.review_body.strip() or law.review_body_for([a.name for a in self.lineage()])
+        return review, self.court.strip()
 
 
 class Role(models.TextChoices):
@@ -84,7 +101,10 @@ class ChangeKind(models.TextChoices):
     REPORT_SAVED = "report_saved", "修改年度报告正文"
     REPORT_SUBMITTED = "report_submitted", "提交年度报告"
     REPORT_LOCKED = "report_locked", "锁定年度报告"
+    REPORT_RETURNED = "report_returned", "退回年度报告修改"
     REPORT_UPLOADED = "report_uploaded", "上传已发布的年度报告"
+    REPORT_UPLOAD_DELETED = "report_upload_deleted", "删除上传的年度报告"
+    LETTER_ISSUED = "letter_issued", "生成答复书或告知书"
 
 
 class ChangeRecordQuerySet(models.QuerySet):

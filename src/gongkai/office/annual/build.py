@@ -1,5 +1,8 @@
 """Assemble a ``Report`` for one agency and year from the office's records, by aggregate queries.
 
+Where each record lands in the year's format is data (``gongkai.formats.roles``); nothing here
+branches on a format's id.
+
 Table 三 (one grouped query over the applications that can count in the year):
 
 - ``new``: received in the year;
@@ -10,8 +13,13 @@ Table 三 (one grouped query over the applications that can count in the year):
 Each application in the query is counted once in ``new`` or ``carried_in`` and once in an
 outcome row or ``carried_out``, so the table's own rule (第一项加第二项之和等于第三项加第四项之和)
 holds by construction. Table 二 comes from the proactive register and the 第二十条 figures (a
-figure not entered stays blank, never a guessed 0); table 四 from the appeals filed in the year
-(a case decided after the year's end counts as 尚未审结).
+figure not entered stays blank, never a guessed 0); table 四 from the appeals by
+``formats.roles.T4_RULE``: filed in the year (尚未审结 if not decided by its end), plus those
+filed earlier and decided in the year, by their result.
+
+The register's own problems are issues of the report: fee notices whose amount disagrees with
+the calculator (``office-fee-mismatch``), and applications whose 补正 or payment period ran
+out in the year but that were never closed (``office-period-expired``).
 """
 
 from __future__ import annotations
@@ -23,16 +31,23 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from gongkai.checks import check
-from gongkai.formats import Format, for_year, normalise_label
+from gongkai.formats import Format, for_year
+from gongkai.formats.roles import RegisterMap, register_map
 from gongkai.office.agencies.models import Agency
 from gongkai.office.appeals.models import Appeal, AppealResult
+from gongkai.office.applications.fees import check_notices, fee_year
 from gongkai.office.applications.models import Application
 from gongkai.office.applications.vocabulary import applicant_columns, outcome_rows
 from gongkai.office.errors import OfficeError
 from gongkai.office.proactive.models import Article20Figures, DocumentFigures
 from gongkai.report import Issue, Report
 
+from .expired import REASONS, expired
+from .narrative import sections
+
+# the count annotations of ``t3_counts``, in the order of RegisterMap.counts
 T3_COUNTS = ("new", "carried_in", "carried_out")
+LISTED = 20  # applications named in one issue message; the rest are counted
 
 
 def t3_counts(agency: Agency, year: int) -> list[dict]:
@@ -52,21 +67,21 @@ def t3_counts(agency: Agency, year: int) -> list[dict]:
     )
 
 
-def _fill_t3(report: Report, fmt: Format, groups: list[dict]) -> None:
+def _fill_t3(report: Report, fmt: Format, rmap: RegisterMap, groups: list[dict]) -> None:
     cols = [c.key for c in applicant_columns()]
     rows = [r.key for r in outcome_rows(fmt)]
-    counts: dict[str, dict[str, int]] = {r: dict.fromkeys(cols, 0) for r in (*T3_COUNTS, *rows)}
+    counts: dict[str, dict[str, int]] = {r: dict.fromkeys(cols, 0) for r in (*rmap.counts, *rows)}
     unknown: dict[str, int] = defaultdict(int)
     for g in groups:
         col = g["applicant_type"]
-        for key in T3_COUNTS:
-            counts[key][col] += g[key]
+        for row, key in zip(rmap.counts, T3_COUNTS, strict=True):
+            counts[row][col] += g[key]
         if g["closed"]:
-            if g["outcome"] in counts and g["outcome"] not in T3_COUNTS:
+            if g["outcome"] in rows:
                 counts[g["outcome"]][col] += g["closed"]
             else:
                 unknown[g["outcome"] or "（空）"] += g["closed"]
-    counts["total"] = {c: sum(counts[r][c] for r in rows) for c in cols}
+    counts[rmap.total] = {c: sum(counts[r][c] for r in rows) for c in cols}
     for row, by_col in counts.items():
         for col, n in by_col.items():
             report.cells[f"t3.{row}.{col}"] = n
@@ -82,56 +97,53 @@ def _fill_t3(report: Report, fmt: Format, groups: list[dict]) -> None:
         )
 
 
-def _fill_t2(report: Report, fmt: Format, agency: Agency, year: int) -> None:
-    docs = DocumentFigures.objects.filter(agency=agency, year=year).values(
-        "kind", "made", "repealed", "in_force", "published"
-    )
-    a20 = Article20Figures.objects.filter(agency=agency, year=year).first()
+def _fill_t2(report: Report, fmt: Format, rmap: RegisterMap, agency: Agency, year: int) -> None:
     known = set(fmt.cell_ids(optional=True))
 
     def put(cid: str, value) -> None:
-        if cid in known:
-            report.cells[cid] = value
+        if cid in known and value is not None:
+            report.cells[cid] = _tidy(value) if isinstance(value, Decimal) else value
 
-    for d in docs:
-        k = d["kind"]
-        if fmt.id == "gb2021":
-            put(f"t2.{k}.made", d["made"])
-            put(f"t2.{k}.repealed", d["repealed"])
-            put(f"t2.{k}.in_force", d["in_force"])
-        else:
-            put(f"t2.{k}.new_made", d["made"])
-            put(f"t2.{k}.new_published", d["published"])
-            put(f"t2.{k}.total_published", d["in_force"])
+    fields = [f for f, _ in rmap.documents]
+    for d in DocumentFigures.objects.filter(agency=agency, year=year).values("kind", *fields):
+        for field, col in rmap.documents:
+            put(f"t2.{d['kind']}.{col}", d[field])
+    a20 = Article20Figures.objects.filter(agency=agency, year=year).first()
     if a20 is not None:
-        put("t2.licensing.decisions", a20.licensing)
-        put("t2.penalty.decisions", a20.penalty)
-        put("t2.coercion.decisions", a20.coercion)
-        if a20.fees_wan is not None:
-            put("t2.fees.amount_wan", _tidy(a20.fees_wan))
+        for field, cid in rmap.article20:
+            put(cid, getattr(a20, field))
 
 
 def _tidy(v: Decimal) -> int | Decimal:
     return int(v) if v == v.to_integral_value() else v.normalize()
 
 
-def t4_counts(agency: Agency, year: int) -> list[dict]:
-    """One row per appeal kind with the table-四 counts: a single GROUP BY."""
+def t4_counts(agency: Agency, year: int, *, pending: str = AppealResult.PENDING) -> list[dict]:
+    """One row per appeal kind with the table-四 counts (``formats.roles.T4_RULE``): a single GROUP BY.
+
+    Filed in the year: by result if decided by the year's end, else ``pending``. Filed before the
+    year and decided in it: by result. Filed before and still undecided: counted in its filing year.
+    """
     start, end = date(year, 1, 1), date(year, 12, 31)
-    decided = Q(decided_on__isnull=False, decided_on__lte=end)
-    results = [r for r in AppealResult if r != AppealResult.PENDING]
+    decided = Q(decided_on__isnull=False, decided_on__lte=end) & ~Q(result=pending)
+    filed = Q(filed_on__gte=start, filed_on__lte=end)
+    carried = Q(filed_on__lt=start, decided_on__gte=start, decided_on__lte=end) & ~Q(result=pending)
+    results = [r for r in AppealResult if r != pending]
     return list(
-        Appeal.objects.filter(agency=agency, filed_on__gte=start, filed_on__lte=end)
+        Appeal.objects.filter(agency=agency)
+        .filter(filed | carried)
         .order_by()
         .values("kind")
         .annotate(
             **{r.value: Count("id", filter=decided & Q(result=r.value)) for r in results},
-            pending=Count("id", filter=~decided | Q(result=AppealResult.PENDING)),
+            **{pending: Count("id", filter=~decided)},
+            carried=Count("id", filter=carried),
         )
     )
 
 
-def _fill_t4(report: Report, fmt: Format, groups: list[dict]) -> None:
+def _fill_t4(report: Report, fmt: Format, groups: list[dict]) -> dict[str, int]:
+    """Fill table 四; returns, per appeal kind, the cases filed in an earlier year it counts."""
     block = fmt.table("t4").blocks[0]
     parts = [c.key for c in block.columns if c.key != "total"]
     by_kind = {g["kind"]: g for g in groups}
@@ -140,85 +152,53 @@ def _fill_t4(report: Report, fmt: Format, groups: list[dict]) -> None:
         for col in parts:
             report.cells[f"t4.{row.key}.{col}"] = g.get(col, 0)
         report.cells[f"t4.{row.key}.total"] = sum(g.get(col, 0) for col in parts)
+    return {k: g["carried"] for k, g in by_kind.items() if g.get("carried")}
 
 
-# ------------------------------------------------------------------ the draft text
-
-TODO = "【待补充】"
-
-
-def _n(v) -> str:
-    return "0" if v is None else str(v)
+def _listed(items: list[str]) -> str:
+    shown = "、".join(items[:LISTED])
+    return shown + (f"等{len(items)}件" if len(items) > LISTED else "")
 
 
-def _sections(report: Report, fmt: Format) -> dict[str, str]:
-    c = report.cells
-    year = report.year
-    reviews = c["t4.review.total"]
-    suits = c["t4.suit_direct.total"] + c["t4.suit_after_review.total"]
-    s1 = (
-        f"{year}年，本机关共收到政府信息公开申请{c['t3.new.total']}件，上年结转{c['t3.carried_in.total']}件，"
-        f"本年度办结{c['t3.total.total']}件，结转下年度继续办理{c['t3.carried_out.total']}件；"
-        f"因政府信息公开工作被申请行政复议{reviews}件，被提起行政诉讼{suits}件。"
-    )
-
-    t2 = []
-    for row in fmt.table("t2").blocks[0].rows:
-        vals = [(col, c.get(f"t2.{row.key}.{col.key}")) for col in fmt.table("t2").blocks[0].columns]
-        if any(v is not None for _, v in vals):
-            shown = "，".join(f"{normalise_label(col.label)}{_n(v)}件" for col, v in vals if v is not None)
-            t2.append(f"{normalise_label(row.label)}：{shown}")
-    for key, name in (("licensing", "行政许可"), ("penalty", "行政处罚"), ("coercion", "行政强制")):
-        v = c.get(f"t2.{key}.decisions")
-        if v is not None:
-            t2.append(f"{name}处理决定{v}件")
-    if c.get("t2.fees.amount_wan") is not None:
-        t2.append(f"行政事业性收费{c['t2.fees.amount_wan']}万元")
-    s2 = f"{year}年，本机关主动公开情况如下：{'；'.join(t2)}。" if t2 else f"{TODO}尚未填报{year}年主动公开数据。"
-
-    by_category: dict[str, int] = {}
-    for row in outcome_rows(fmt):
-        name = normalise_label(row.group) if "." in row.key else normalise_label(row.label)
-        by_category[name] = by_category.get(name, 0) + c[f"t3.{row.key}.total"]
-    natural = c["t3.new.natural"]
-    s3 = (
-        f"本年新收政府信息公开申请{c['t3.new.total']}件（其中自然人{natural}件，"
-        f"法人或其他组织{c['t3.new.total'] - natural}件），上年结转{c['t3.carried_in.total']}件。"
-        f"本年度办理结果：{'，'.join(f'{k}{v}件' for k, v in by_category.items())}，"
-        f"共计{c['t3.total.total']}件；结转下年度继续办理{c['t3.carried_out.total']}件。"
-    )
-
-    t4 = fmt.table("t4").blocks[0]
-
-    def detail(key: str) -> str:
-        return "、".join(
-            f"{normalise_label(col.label)}{c[f't4.{key}.{col.key}']}件" for col in t4.columns if col.key != "total"
+def _register_issues(report: Report, rmap: RegisterMap, agency: Agency, year: int) -> None:
+    bad = [c for c in check_notices(agency, date(year, 1, 1), date(year, 12, 31)) if c.problem]
+    for c in bad:
+        report.issues.append(
+            Issue(
+                "office-fee-mismatch",
+                "warning" if c.verified else "info",
+                "s6",
+                f"信息处理费与计算不符或无法核对：{c.describe()}",
+            )
         )
-
-    s4 = f"本年度因政府信息公开被申请行政复议{reviews}件"
-    s4 += f"（{detail('review')}）" if reviews else ""
-    s4 += f"；被提起行政诉讼{suits}件"
-    if suits:
-        s4 += "（" + "；".join(f"{r.label}：{detail(r.key)}" for r in t4.rows if r.key != "review") + "）"
-    s4 += "。"
-    return {
-        "s1": s1,
-        "s2": s2,
-        "s3": s3,
-        "s4": s4,
-        "s5": f"{TODO}请填写本年度政府信息公开工作存在的主要问题及改进情况。",
-        "s6": f"{TODO}请填写其他需要报告的事项（如收取信息处理费情况）。",
-    }
+    late = expired(agency, date(year, 12, 31))
+    if late:
+        where = f"t3.{rmap.carried_out}.total"
+        report.issues.append(
+            Issue(
+                "office-period-expired",
+                "warning",
+                where,
+                f"有 {len(late)} 件申请的补正期限或缴费期限截至{year}年底已届满、申请人未补正或未缴费，"
+                f"但尚未办结，将计入“结转下年度继续办理”：{_listed([e.describe() for e in late])}。"
+                f"可视为放弃申请，一次办结（逾期不补正依据{REASONS['no_correction'].grounds}，"
+                f"逾期未缴费依据{REASONS['no_payment'].grounds}）：在年度报告页点“办结逾期申请”，"
+                f"或运行 gongkai report close-expired --agency {agency.name} --year {year}",
+                (where,),
+            )
+        )
 
 
 def build_report(agency: Agency, year: int) -> Report:
     """The report of ``agency`` for ``year`` in the format for that year, with check issues."""
     fmt = for_year(year)
-    if fmt.id not in ("gb2021", "gb2019"):
+    rmap = register_map(fmt.id)
+    if rmap is None:
         raise OfficeError(f"{year}年度报告使用{fmt.name}，不能由依申请公开台账生成（只支持2019年及以后）")
     report = Report.empty(fmt.id, year=year, agency=agency.name, title=f"{agency.name}{year}年政府信息公开工作年度报告")
-    _fill_t3(report, fmt, t3_counts(agency, year))
-    _fill_t2(report, fmt, agency, year)
-    _fill_t4(report, fmt, t4_counts(agency, year))
-    report.sections = _sections(report, fmt)
+    _fill_t3(report, fmt, rmap, t3_counts(agency, year))
+    _fill_t2(report, fmt, rmap, agency, year)
+    carried = _fill_t4(report, fmt, t4_counts(agency, year))
+    report.sections = sections(report, fmt, carried=carried, fees=fee_year(agency, year))
+    _register_issues(report, rmap, agency, year)
     return check(report)

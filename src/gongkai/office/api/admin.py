@@ -23,7 +23,7 @@ class IssueForm(forms.ModelForm):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "created", "last_used", "revoked")
+    list_display = ("name", "user", "created", "expires", "last_used", "revoked")
     list_filter = ("revoked",)
     search_fields = ("name", "user__username")
     actions = ("revoke",)
@@ -35,16 +35,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
-        return ("user", "name") if obj is None else ("user", "name", "created", "last_used", "revoked")
+        return ("user", "name") if obj is None else ("user", "name", "created", "expires", "last_used", "revoked")
 
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else ("user", "name", "created", "last_used", "revoked")
+        return () if obj is None else ("user", "name", "created", "expires", "last_used", "revoked")
 
     def save_model(self, request, obj, form, change):
         if change:
             return
         token, key = create_token(obj.user, obj.name)
-        obj.pk, obj.key_hash, obj.created = token.pk, token.key_hash, token.created
+        obj.pk, obj.key_hash, obj.created, obj.expires = token.pk, token.key_hash, token.created, token.expires
         obj._state.adding = False
         messages.warning(request, f"令牌“{token.name}”已签发，密钥只显示这一次，请立即复制保存：{key}")
 

@@ -14,8 +14,14 @@ from ninja.errors import AuthenticationError, ValidationError
 from gongkai.errors import GongkaiError
 from gongkai.office.errors import NotAllowed
 
-from . import agencies, applications, reports
+from . import (
+    agencies,
+    applications,
+    corrections,  # noqa: F401 (registers its routes on ``applications.router``)
+    reports,
+)
 from .auth import AUTH
+from .validation import chinese_errors
 
 api = NinjaAPI(
     title="政府信息公开工作管理接口",
@@ -60,5 +66,4 @@ def _refused(request, exc):
 
 @api.exception_handler(ValidationError)
 def _invalid(request, exc):
-    where = "；".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}：{e.get('msg', '')}" for e in exc.errors)
-    return _detail(request, f"请求数据有误（{where}）", 422)
+    return _detail(request, chinese_errors(exc.errors), 422)

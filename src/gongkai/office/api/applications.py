@@ -49,7 +49,8 @@ def _out(app: Application) -> dict:
 def _detail(app: Application) -> dict:
     """The application with its deadline derived from the events (not the cached columns)."""
     deadline = services.deadline_of(app)
-    events = app.events.select_related("actor").order_by("day", "id")
+    events = list(app.events.select_related("actor").order_by("day", "id"))
+    amended = {e.amends_id for e in events if e.amends_id}
     return _out(app) | {
         "state": str(deadline.state),
         "state_label": State(str(deadline.state)).label,
@@ -57,6 +58,7 @@ def _detail(app: Application) -> dict:
         "provisional": deadline.provisional,
         "content": app.content,
         "steps": deadline.steps,
+        "alerts": [{"code": a.code, "message": a.message} for a in deadline.alerts],
         "events": [
             {
                 "id": e.pk,
@@ -66,6 +68,9 @@ def _detail(app: Application) -> dict:
                 "at": e.at,
                 "actor": e.actor.username if e.actor else None,
                 "data": e.data,
+                "amends": e.amends_id,
+                "answers": e.answers_id,
+                "in_force": e.pk not in amended,
             }
             for e in events
         ],

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self) -> ApiTokenQuerySet:
-        """Tokens that still open the API: not revoked, and their user still active."""
-        return self.filter(revoked__isnull=True, user__is_active=True)
+        """Tokens that still open the API: not revoked, not expired, and their user still active."""
+        return self.filter(revoked__isnull=True, user__is_active=True).filter(
+            models.Q(expires__isnull=True) | models.Q(expires__gt=timezone.now())
+        )
 
 
 class ApiToken(models.Model):
@@ -21,6 +24,8 @@ class ApiToken(models.Model):
     created = models.DateTimeField("签发时间", auto_now_add=True)
     last_used = models.DateTimeField("最近使用时间", null=True, blank=True, editable=False)
     revoked = models.DateTimeField("吊销时间", null=True, blank=True, editable=False)
+    # Empty only for tokens issued before tokens expired (they keep working until revoked).
+    expires = models.DateTimeField("有效期至", null=True, blank=True, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -30,4 +35,12 @@ class ApiToken(models.Model):
         ordering = ("-created",)
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.name}" + ("（已吊销）" if self.revoked else "")
+        return f"{self.user} · {self.name}" + (f"（{self.status}）" if self.status != "有效" else "")
+
+    @property
+    def status(self) -> str:
+        if self.revoked:
+            return "已吊销"
+        if self.expires and self.expires <= timezone.now():
+            return "已过期"
+        return "有效"

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from gongkai.office.applications.limits import APPLICANT_MAX, CONTENT_MAX
 from gongkai.office.applications.models import EventKind, State
 from gongkai.office.applications.services import RECORDABLE
 from gongkai.office.applications.vocabulary import OUTCOME_CHOICES, ApplicantType, Channel
@@ -45,7 +46,9 @@ class ApplicationOut(Schema):
     received_on: date = Field(description="收到日期（第三十一条）")
     state: str = Field(description=f"办理状态：{_choices(State.choices)}")
     state_label: str = Field(description="办理状态（中文）")
-    due_on: date | None = Field(description="答复期限；等待补正、征求意见、等待缴费期间为空")
+    due_on: date | None = Field(
+        description="答复期限；待确认收到、等待补正、等待缴费期间为空（征求意见期间按被征求方用满15个工作日计算）"
+    )
     provisional: bool = Field(description="期限是否暂定（如日历数据不全）")
     outcome: str = Field(description="办理结果（表三的行），未办结为空")
     replied_on: date | None = Field(description="答复（办结）日期")
@@ -58,13 +61,24 @@ class EventOut(Schema):
     day: date = Field(description="发生日期")
     at: datetime = Field(description="记录时间")
     actor: str | None = Field(description="操作人用户名")
-    data: dict = Field(description="详情（天数、征求对象、办理结果、备注等）")
+    data: dict = Field(
+        description="详情（天数、征求对象、办理结果、备注；更正的理由 reason 和更正前后的值 corrects 等）"
+    )
+    amends: int | None = Field(description="本事件更正或撤销的事件编号")
+    answers: int | None = Field(description="本事件审批的延期申请的事件编号")
+    in_force: bool = Field(description="是否仍然有效（被更正或撤销的事件保留在台账中，但不再计入期限）")
+
+
+class AlertOut(Schema):
+    code: str = Field(description="提示代码（如 extension_late：批准延期晚于原答复期限）")
+    message: str = Field(description="提示（中文）")
 
 
 class ApplicationDetail(ApplicationOut):
     content: str = Field(description="申请内容")
     steps: list[str] = Field(description="答复期限的推算过程，逐步说明")
-    events: list[EventOut] = Field(description="事件台账，按日期排列")
+    alerts: list[AlertOut] = Field(description="期限提示（逾期、延期晚于原期限、补正期限届满等）")
+    events: list[EventOut] = Field(description="事件台账（包括已被更正或撤销的事件），按日期排列")
 
 
 class ApplicationPage(Schema):
@@ -78,10 +92,13 @@ class RegisterIn(Schema):
     agency: int = Field(description="机关编号")
     number: str = Field(description="申请编号，在本机关内唯一")
     applicant_type: str = Field(description=f"申请人类型：{_choices(ApplicantType.choices)}")
-    received_on: date = Field(description="收到日期（第三十一条）")
+    received_on: date = Field(description="收到日期（第三十一条）；待确认时为提交日期")
     channel: str = Field(Channel.OTHER.value, description=f"申请方式：{_choices(Channel.choices)}")
-    applicant_name: str = Field("", description="申请人")
-    content: str = Field("", description="申请内容")
+    applicant_name: str = Field("", max_length=APPLICANT_MAX, description="申请人")
+    content: str = Field("", max_length=CONTENT_MAX, description="申请内容")
+    awaiting_confirmation: bool = Field(
+        False, description="信函、互联网、传真提交，尚待确认（确认之日为收到之日，届时记录 receipt_confirmed）"
+    )
 
 
 class EventIn(Schema):
@@ -92,6 +109,7 @@ class EventIn(Schema):
     channel: str | None = Field(None, description="收到补正材料的方式（同申请方式）")
     amount: Decimal | None = Field(None, description="发出收费通知：金额（元）")
     basis: str | None = Field(None, description="发出收费通知：计收方式 per_item（按件）或 per_volume（按量）")
+    pages: int | None = Field(None, description="发出收费通知（按量）：页数；按件不填金额时按台账自动计件计算")
     note: str = Field("", description="备注")
 
 
@@ -120,6 +138,8 @@ class ReportSummary(Schema):
     year: int = Field(description="年度")
     format: str = Field(description="格式：gb2021 或 gb2019")
     status: str = Field(description="状态：draft（草稿）、submitted（已报送）、locked（已锁定）")
+    version: int = Field(description="版本号（同一机关同一年度从 1 起）")
+    returned: bool = Field(description="是否已被上级退回修改")
     errors: int = Field(description="错误个数")
     warnings: int = Field(description="警告个数")
     updated_at: datetime = Field(description="更新时间")
@@ -142,7 +162,10 @@ class ReportOut(Schema):
 class BuildIn(Schema):
     agency: int = Field(description="机关编号")
     year: int = Field(description="报告年度（2019年及以后）")
-    new_draft: bool = Field(False, description="已报送或已锁定时，另存为新草稿")
+    new_draft: bool = Field(
+        False,
+        description="另存为新草稿：已报送或已锁定且未经上级退回修改的，一律拒绝；退回修改后生成即为新版本，无须此项",
+    )
 
 
 class ChecksOut(Schema):

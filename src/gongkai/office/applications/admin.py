@@ -55,6 +55,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         "state",
         "due_on",
         "provisional",
+        "correction_due_on",
+        "consultation_due_on",
         "created_at",
     )
     inlines = (EventInline,)
@@ -71,6 +73,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                     request.user,
                     services.EditInput(
                         application=obj,
+                        reason="在管理后台修改",
                         applicant_name=obj.applicant_name,
                         applicant_type=obj.applicant_type,
                         content=obj.content,
@@ -133,5 +136,6 @@ class FeeAdmin(admin.ModelAdmin):
     readonly_fields = (
         "application",
         "notified_on",
+        "notice_received_on",
         "paid_on",
     )

@@ -5,6 +5,18 @@ outcomes are matched to table-三 rows by their official labels and aliases from
 ``gongkai.formats``; dates may be Excel dates or text (2024-09-27, 2024年9月27日, 2024.9.27).
 Each row's events are run through ``gongkai.deadlines.compute`` so that a ledger the law's
 rules reject is refused here, with the sheet, row and column, in Chinese.
+
+No cell is imported as empty unless it is empty as the clerk sees it in Excel:
+- a formula cell without a calculated value, or holding an Excel error (#N/A …), refuses the
+  import, naming the cell (C7): open and save the workbook in Excel, or type the value;
+- a merged range down one column is filled from its top-left cell into every application row it
+  covers, and the report says so per range — except in 申请编号 (each application has its own
+  number: refused); a merge across two ledger columns, from a non-ledger column into one, or from
+  the header row into the rows below cannot be placed without a guess and is refused;
+- hidden rows holding an application are refused, named (a hidden row is usually an entry
+  withdrawn but kept: delete or unhide it); a hidden sheet holding applications is refused; a
+  hidden ledger column is imported and reported (hidden for printing), unless a visible column
+  has the same meaning, which then wins; text in a column without a header is reported as ignored.
 """
 
 from __future__ import annotations
@@ -20,8 +32,10 @@ from gongkai.errors import GongkaiError
 from gongkai.formats import normalise_label
 from gongkai.workdays import default_calendar
 
+from .ledger_sheet import Sheet, address, blank, load, rows_text
 from .models import EventKind
 from .vocabulary import Channel, match_applicant_type, match_channel, match_outcome
+from .writer import today
 
 # field → header synonyms; the first one is the template's header and the name used in messages
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -153,26 +167,32 @@ def _int(value) -> int:
     raise ValueError(f"“{value}”不是整数天数")
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 # ------------------------------------------------------------------ reading
 
 
-def _find_header(rows: list[tuple]) -> tuple[int, dict[int, str], list[str]] | None:
-    """(row index, column index → field, unmapped header texts) of the first header-like row."""
+def _find_header(
+    rows: list, hidden_cols: set[int] = frozenset()
+) -> tuple[int, dict[int, str], list[tuple[int, str | None]]] | None:
+    """(row index, column index → field, unmapped columns) of the first header-like row; an unmapped
+    column is (index, the field it repeats or None). A visible column wins over a hidden one."""
     for i, values in enumerate(rows[:HEADER_SCAN_ROWS]):
         mapped: dict[int, str] = {}
-        unmapped: list[str] = []
+        unmapped: list[tuple[int, str | None]] = []
         for j, v in enumerate(values):
-            if _blank(v):
+            if blank(v):
                 continue
             f = _HEADERS.get(normalise_label(str(v)))
-            if f is not None and f not in mapped.values():
+            first = next((k for k, g in mapped.items() if g == f), None)
+            if f is None:
+                unmapped.append((j, None))
+            elif first is None:
                 mapped[j] = f
+            elif first + 1 in hidden_cols and j + 1 not in hidden_cols:
+                del mapped[first]
+                mapped[j] = f
+                unmapped.append((first, f))
             else:
-                unmapped.append(str(v).strip())
+                unmapped.append((j, f))
         if len(mapped) >= 2:
             return i, mapped, unmapped
     return None
@@ -180,65 +200,148 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[int, str], list[str]] | N
 
 def read_ledger(path: str | Path, *, existing_numbers: frozenset[str] = frozenset()) -> Ledger:
     """Read and validate every row of every ledger sheet; ``existing_numbers``: numbers already stored."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise GongkaiError("文件不存在", path=str(path)) from None
-    except Exception as e:  # openpyxl raises many kinds for a file that is not xlsx
-        raise GongkaiError(f"无法读取 Excel 文件（{type(e).__name__}），请确认是 .xlsx 格式", path=str(path)) from None
     rows: list[LedgerRow] = []
     problems: list[Problem] = []
     notices: list[str] = []
     found = False
     seen: dict[str, tuple[str, int]] = {}
-    try:
-        for ws in wb.worksheets:
-            values = [tuple(r) for r in ws.iter_rows(values_only=True)]
-            header = _find_header(values)
-            if header is None:
-                if any(not _blank(v) for r in values for v in r):
-                    notices.append(f"工作表“{ws.title}”没有台账表头，已跳过")
+    for sheet in load(path):
+        header = _find_header(sheet.values, sheet.hidden_cols)
+        if header is None:
+            if any(not blank(v) for r in sheet.values for v in r):
+                kind = "隐藏的工作表" if sheet.hidden else "工作表"
+                notices.append(f"{kind}“{sheet.title}”没有台账表头，已跳过")
+            continue
+        head_i, mapped, unmapped = header
+        head = head_i + 1
+        data = [r for r in range(head + 1, len(sheet.values) + 1) if sheet.has_content(r, [j + 1 for j in mapped])]
+        found = True
+        if sheet.hidden:
+            if data:
+                message = (
+                    f"这是隐藏的工作表（其中有 {len(data)} 行申请）：请删除该工作表（如已不用），或取消隐藏后再导入"
+                )
+                problems.append(Problem(sheet.title, None, None, message))
+            else:
+                notices.append(f"隐藏的工作表“{sheet.title}”中没有申请，已跳过")
+            continue
+        notices.extend(_column_notices(sheet, head, mapped, unmapped, data))
+        missing = [f for f in REQUIRED if f not in mapped.values()]
+        for f in missing:
+            names = "、".join(COLUMNS[f])
+            problems.append(Problem(sheet.title, head, column_name(f), f"缺少必需的列（可用列名：{names}）"))
+        if missing:
+            continue
+        fills, refused = _fill_merged(sheet, head, mapped, set(data), problems, notices)
+        hidden = [r for r in data if r in sheet.hidden_rows]
+        if hidden:
+            message = f"{rows_text(hidden)}是隐藏行：请删除这些行（如已作废），或取消隐藏（含清除筛选）后再导入"
+            problems.append(Problem(sheet.title, None, None, message))
+        for n in data:
+            if n in sheet.hidden_rows or n in refused or _unreadable(sheet, n, mapped, problems):
                 continue
-            found = True
-            head_i, mapped, unmapped = header
-            for text in unmapped:
-                notices.append(f"工作表“{ws.title}”的列“{text}”未能识别，已忽略")
-            missing = [f for f in REQUIRED if f not in mapped.values()]
-            for f in missing:
-                names = "、".join(COLUMNS[f])
-                problems.append(Problem(ws.title, head_i + 1, column_name(f), f"缺少必需的列（可用列名：{names}）"))
-            if missing:
+            cells = {f: fills.get((n, j + 1), sheet.value(n, j + 1)) for j, f in mapped.items()}
+            row = _read_row(sheet.title, n, cells, problems)
+            if row is None:
                 continue
-            for i in range(head_i + 1, len(values)):
-                cells = {f: values[i][j] if j < len(values[i]) else None for j, f in mapped.items()}
-                if all(_blank(v) for v in cells.values()):
-                    continue
-                row = _read_row(ws.title, i + 1, cells, problems)
-                if row is None:
-                    continue
-                if row.number in existing_numbers:
-                    problems.append(Problem(ws.title, i + 1, column_name("number"), f"编号 {row.number} 已在系统中"))
-                elif row.number in seen:
-                    sheet, at = seen[row.number]
-                    problems.append(
-                        Problem(
-                            ws.title,
-                            i + 1,
-                            column_name("number"),
-                            f"编号 {row.number} 重复（与工作表“{sheet}”第{at}行相同）",
-                        )
-                    )
-                else:
-                    seen[row.number] = (ws.title, i + 1)
-                    rows.append(row)
-    finally:
-        wb.close()
+            if row.number in existing_numbers:
+                problems.append(Problem(sheet.title, n, column_name("number"), f"编号 {row.number} 已在系统中"))
+            elif row.number in seen:
+                other, at = seen[row.number]
+                message = f"编号 {row.number} 重复（与工作表“{other}”第{at}行相同）"
+                problems.append(Problem(sheet.title, n, column_name("number"), message))
+            else:
+                seen[row.number] = (sheet.title, n)
+                rows.append(row)
     if not found:
         needed = "、".join(column_name(f) for f in REQUIRED)
         problems.append(Problem("", None, None, f"没有找到台账表头：表头行应包含 {needed} 等列"))
     return Ledger(rows, problems, notices)
+
+
+def _column_notices(
+    sheet: Sheet, head: int, mapped: dict[int, str], unmapped: list[tuple[int, str | None]], data: list[int]
+) -> list[str]:
+    """What the report says about columns: ignored, hidden, repeated, or holding text without a header."""
+    from openpyxl.utils import get_column_letter
+
+    out = []
+    where = f"工作表“{sheet.title}”的"
+    for j, repeats in unmapped:
+        text = str(sheet.value(head, j + 1)).strip()
+        hidden = "隐藏" if j + 1 in sheet.hidden_cols else ""
+        if repeats is None:
+            out.append(f"{where}{hidden}列“{text}”未能识别，已忽略")
+        else:
+            out.append(
+                f"{where}{hidden}列“{text}”（{get_column_letter(j + 1)}列）与另一列同为“{column_name(repeats)}”，已忽略"
+            )
+    for j in mapped:
+        if j + 1 in sheet.hidden_cols:
+            text = str(sheet.value(head, j + 1)).strip()
+            out.append(f"{where}{get_column_letter(j + 1)}列“{text}”是隐藏列，其中的内容已照常导入")
+    width = max((len(r) for r in sheet.values), default=0)
+    for c in range(1, width + 1):
+        if c - 1 in mapped or not blank(sheet.value(head, c)):
+            continue
+        if any(not blank(sheet.value(r, c)) or (r, c) in sheet.uncalculated for r in data):
+            out.append(f"{where}{get_column_letter(c)}列没有表头，其中的内容已忽略")
+    return out
+
+
+def _fill_merged(
+    sheet: Sheet, head: int, mapped: dict[int, str], data: set[int], problems: list[Problem], notices: list[str]
+) -> tuple[dict[tuple[int, int], object], set[int]]:
+    """(row, column) → the value a merged range shows there, for the rows of applications below its
+    top-left cell; and the rows a merge refused as a guess covers (a problem each merge: those rows'
+    cells under it are not also reported as empty)."""
+    from openpyxl.utils import get_column_letter
+
+    fields = {j + 1: f for j, f in mapped.items()}
+    fills: dict[tuple[int, int], object] = {}
+    refused: set[int] = set()
+    for r1, c1, r2, c2 in sorted(sheet.merged):
+        cols = [c for c in range(c1, c2 + 1) if c in fields]
+        value = sheet.value(r1, c1)
+        if r2 <= head or not cols or (blank(value) and (r1, c1) not in sheet.uncalculated):
+            continue  # a title or header merge; no ledger column; empty everywhere, as shown
+        ref = f"{address(r1, c1)}:{address(r2, c2)}"
+        names = "".join(f"“{column_name(fields[c])}”" for c in cols)
+        column = None
+        if r1 <= head:
+            message = f"合并单元格 {ref} 从表头行（第{head}行）跨到了下面的行：表头只占一行，请取消合并后再导入"
+        elif len(cols) > 1:
+            message = f"合并单元格 {ref} 跨{names}{len(cols)}列：无法确定各列的值，请取消合并并分别填写后再导入"
+        elif cols[0] != c1:
+            message = f"合并单元格 {ref} 的内容在{get_column_letter(c1)}列，不在{names}列：请取消合并并分别填写后再导入"
+        else:
+            below = [r for r in range(r1 + 1, r2 + 1) if r in data]
+            if not below or (r1, c1) in sheet.uncalculated or (r1, c1) in sheet.errors:
+                continue  # one application's tall row; or the cell itself is refused
+            rows = rows_text(range(r1, r2 + 1))
+            if fields[c1] != "number":
+                fills.update({(r, c1): value for r in below})
+                notices.append(f"工作表“{sheet.title}”{rows}{names}为合并单元格，已按合并值填入")
+                continue
+            column = column_name("number")
+            message = f"{rows}（{ref}）为合并单元格：每件申请应单独占一行、有自己的编号，请取消合并后再导入"
+        problems.append(Problem(sheet.title, None, column, message))
+        refused.update(r for r in range(max(r1, head + 1), r2 + 1) for c in cols if (r, c) != (r1, c1))
+    return fills, refused
+
+
+def _unreadable(sheet: Sheet, n: int, mapped: dict[int, str], problems: list[Problem]) -> bool:
+    """Whether row ``n`` has a formula without a result or an Excel error value in a ledger column."""
+    before = len(problems)
+    for j, f in mapped.items():
+        at = (n, j + 1)
+        if at in sheet.uncalculated:
+            message = f"单元格 {address(*at)} 的公式没有计算结果：请在 Excel 中打开并保存后再导入，或直接填写内容"
+            problems.append(Problem(sheet.title, n, column_name(f), message))
+        elif at in sheet.errors:
+            message = f"单元格 {address(*at)} 是错误值 {sheet.errors[at]}（公式出错）：请改正后再导入"
+            problems.append(Problem(sheet.title, n, column_name(f), message))
+    return len(problems) > before
 
 
 def _read_row(sheet: str, n: int, cells: dict, problems: list[Problem]) -> LedgerRow | None:
@@ -250,19 +353,22 @@ def _read_row(sheet: str, n: int, cells: dict, problems: list[Problem]) -> Ledge
     days: dict[str, date] = {}
     for f in DATE_FIELDS:
         v = cells.get(f)
-        if _blank(v):
+        if blank(v):
             continue
         try:
             days[f] = parse_day(v)
         except ValueError as e:
             bad(f, str(e))
+        else:
+            if days[f] > (now := today()):
+                bad(f, f"{days[f].isoformat()} 晚于今天（{now.isoformat()}），不能登记尚未发生的事")
     number = _text(cells.get("number"))
     if not number:
         bad("number", "申请编号不能为空")
-    if "received_on" not in days and _blank(cells.get("received_on")):
+    if "received_on" not in days and blank(cells.get("received_on")):
         bad("received_on", "收到日期不能为空")
     applicant_type = ""
-    if _blank(cells.get("applicant_type")):
+    if blank(cells.get("applicant_type")):
         bad("applicant_type", "申请人类型不能为空")
     else:
         applicant_type = match_applicant_type(_text(cells["applicant_type"])) or ""
@@ -274,14 +380,14 @@ def _read_row(sheet: str, n: int, cells: dict, problems: list[Problem]) -> Ledge
                 f"未知的申请人类型“{_text(cells['applicant_type'])}”，可选：{'、'.join(ApplicantType.labels)}",
             )
     channel = Channel.OTHER.value
-    if not _blank(cells.get("channel")):
+    if not blank(cells.get("channel")):
         channel = match_channel(_text(cells["channel"])) or ""
         if not channel:
             bad("channel", f"未知的申请方式“{_text(cells['channel'])}”，可选：{'、'.join(Channel.labels)}")
     outcome = ""
     replied = days.get("replied_on")
-    has_outcome = not _blank(cells.get("outcome"))
-    if has_outcome and replied is None and _blank(cells.get("replied_on")):
+    has_outcome = not blank(cells.get("outcome"))
+    if has_outcome and replied is None and blank(cells.get("replied_on")):
         bad("replied_on", "已填写办理结果，但没有答复日期")
         text = _text(cells["outcome"])
         if not (match_outcome(text, 2021) or match_outcome(text, 2020)):  # either official format
@@ -299,7 +405,7 @@ def _read_row(sheet: str, n: int, cells: dict, problems: list[Problem]) -> Ledge
                 bad("outcome", f"办理结果“{text}”不是{replied.year}年适用的表三办理结果之一")
     ext_days = corr_days = None
     for f in ("extension_days", "correction_days"):
-        if not _blank(cells.get(f)):
+        if not blank(cells.get(f)):
             try:
                 value = _int(cells[f])
             except ValueError as e:
@@ -309,7 +415,7 @@ def _read_row(sheet: str, n: int, cells: dict, problems: list[Problem]) -> Ledge
                     ext_days = value
                 else:
                     corr_days = value
-    if ext_days is not None and "extension_on" not in days and _blank(cells.get("extension_on")):
+    if ext_days is not None and "extension_on" not in days and blank(cells.get("extension_on")):
         bad("extension_days", "有延期天数，但没有延期日期")
     if len(problems) > before:
         return None

@@ -1,10 +1,14 @@
 """Use cases for applications, the same for the CLI, the web, the API and the admin.
 
 Every service takes the actor and one typed input, runs in a transaction, and writes its
-change as ``ApplicationEvent`` rows through ``_write`` — the one place events are written.
-``_write`` then recomputes the application's deadline cache from all its events with
+change as ``ApplicationEvent`` rows through ``writer.write`` — the one place events are
+written, which then recomputes the application's deadline cache from its events in force with
 ``gongkai.deadlines.compute`` in the same transaction; a ledger the law's rules reject
 (a second extension, an event after the reply …) rolls the whole change back.
+
+Registering, recording the events of the handling, replying, withdrawing and importing live
+here; correcting (edit, reply correction, undo) in ``corrections``; extension requests and
+their approval in ``extensions`` — all reachable as ``services.<name>``.
 """
 
 from __future__ import annotations
@@ -14,30 +18,88 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from gongkai import deadlines
-from gongkai.errors import GongkaiError
 from gongkai.office.agencies.models import Agency, Role
 from gongkai.office.agencies.services import require_role
 from gongkai.office.errors import OfficeError
-from gongkai.workdays import default_calendar
 
+from .corrections import (
+    UNDOABLE,
+    EditInput,
+    ReplyCorrectionInput,
+    UndoInput,
+    correct_reply,
+    edit_application,
+    undo_event,
+)
+from .extensions import (
+    ExtensionApprovalInput,
+    ExtensionDecision,
+    ExtensionRefusalInput,
+    ExtensionRequestInput,
+    approve_extension,
+    pending_extension_requests,
+    refuse_extension,
+    request_extension,
+)
+from .limits import APPLICANT_MAX, CONTENT_MAX, check_length
 from .models import Application, ApplicationEvent, EventKind, Fee, FeeBasis
 from .vocabulary import ApplicantType, Channel, check_outcome, outcome_label, outcomes_for_year, withdrawn_outcome
+from .writer import ABANDONING, CACHED, deadline_of, deadlines_of, not_future, recompute, today
+from .writer import require_open as _require_open
+from .writer import validate_choice as _validate_choice
+from .writer import write as _write
+
+__all__ = [
+    "ABANDONING",
+    "CACHED",
+    "RECORDABLE",
+    "UNDOABLE",
+    "EditInput",
+    "EventInput",
+    "ExtensionApprovalInput",
+    "ExtensionDecision",
+    "ExtensionRefusalInput",
+    "ExtensionRequestInput",
+    "LedgerInput",
+    "LedgerResult",
+    "OutcomeInput",
+    "RegisterInput",
+    "ReplyCorrectionInput",
+    "ReplyInput",
+    "UndoInput",
+    "WithdrawInput",
+    "approve_extension",
+    "correct_reply",
+    "deadline_of",
+    "deadlines_of",
+    "edit_application",
+    "import_ledger",
+    "outcome_choices_for",
+    "pending_extension_requests",
+    "record_event",
+    "refuse_extension",
+    "register_application",
+    "reply",
+    "request_extension",
+    "set_outcome",
+    "undo_event",
+    "withdraw",
+]
 
 # Kinds ``record_event`` accepts; registering, replying and withdrawing have their own services.
 RECORDABLE = (
+    EventKind.RECEIPT_CONFIRMED,
     EventKind.CORRECTION_REQUESTED,
     EventKind.CORRECTION_RECEIVED,
     EventKind.CONSULTATION_STARTED,
     EventKind.CONSULTATION_ENDED,
     EventKind.FEE_NOTIFIED,
+    EventKind.FEE_NOTICE_RECEIVED,
     EventKind.FEE_PAID,
     EventKind.EXTENSION_APPROVED,
 )
-# Outcomes that mean 视为放弃申请 (第三十条; 国办函〔2020〕109号) rather than a reply.
-ABANDONING = frozenset({"other.no_correction", "other.unpaid_fee"})
 
 
 # ------------------------------------------------------------------ inputs
@@ -48,10 +110,13 @@ class RegisterInput:
     agency: Agency
     number: str
     applicant_type: str  # a table-三 column key (ApplicantType)
-    received_on: date
+    received_on: date  # the day of receipt (第三十一条); with ``awaiting_confirmation``, the day it arrived
     channel: str = Channel.OTHER
     applicant_name: str = ""
     content: str = ""
+    # 平常信函、互联网、传真: the day of receipt is the day of confirmation with the applicant (第三十一条);
+    # until a ``receipt_confirmed`` event the application is 待确认 and no clock runs
+    awaiting_confirmation: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,8 +127,9 @@ class EventInput:
     days: int | None = None  # extension length, or the 补正 period given to the applicant (working days)
     party: str | None = None  # consultation: deadlines.Party
     channel: str | None = None  # correction received: how the supplemented application arrived
-    amount: Decimal | None = None  # fee notified: amount in 元
+    amount: Decimal | None = None  # fee notified: amount in 元 (按件: computed from the register when omitted)
     basis: str | None = None  # fee notified: FeeBasis
+    pages: int | None = None  # fee notified, 按量: pages, so the amount can be checked (or computed)
     note: str = ""
 
 
@@ -73,6 +139,7 @@ class ReplyInput:
     day: date
     outcome: str  # a table-三 outcome row key valid for ``day.year``
     note: str = ""
+    grounds: str = ""  # the provisions a closing rests on (视为放弃申请: 第三十条; 109号 and 第四十二条)
 
 
 @dataclass(frozen=True)
@@ -89,75 +156,6 @@ class OutcomeInput:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class EditInput:
-    application: Application
-    applicant_name: str | None = None
-    applicant_type: str | None = None
-    content: str | None = None
-    channel: str | None = None
-
-
-# ------------------------------------------------------------------ the one writer
-
-
-def _write(
-    application: Application, actor, kind: EventKind, day: date, data: dict | None = None, *, refresh: bool = True
-) -> ApplicationEvent:
-    event = ApplicationEvent.objects.create(
-        application=application,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        at=timezone.now(),
-        day=day,
-        data=data or {},
-    )
-    if refresh:
-        _refresh(application)
-    return event
-
-
-def deadline_of(application: Application, *, today: date | None = None) -> deadlines.Deadline:
-    """The application's deadline, computed from its events (with ``steps`` explaining it)."""
-    events = sorted(application.events.all(), key=lambda e: (e.day, e.id))  # uses a prefetch when there is one
-    return _compute(application.number, events, today)
-
-
-def deadlines_of(numbers: dict[int, str], *, today: date | None = None) -> dict[int, deadlines.Deadline]:
-    """``deadline_of`` for many applications (id → number), their events read in one query."""
-    ledgers: dict[int, list[ApplicationEvent]] = {pk: [] for pk in numbers}
-    events = ApplicationEvent.objects.filter(application_id__in=list(numbers))
-    for event in events.order_by("application_id", "day", "id"):
-        ledgers[event.application_id].append(event)
-    return {pk: _compute(numbers[pk], ledger, today) for pk, ledger in ledgers.items()}
-
-
-def _compute(number: str, events: list[ApplicationEvent], today: date | None) -> deadlines.Deadline:
-    ledger = [e.to_deadline_event() for e in events]
-    try:
-        return deadlines.compute([e for e in ledger if e is not None], default_calendar(), today=today)
-    except GongkaiError as e:
-        raise OfficeError(f"申请 {number}：{e}") from None
-
-
-def _refresh(application: Application) -> None:
-    d = deadline_of(application)
-    application.state = str(d.state)
-    application.due_on = d.due
-    application.provisional = d.provisional
-    application.save(update_fields=["state", "due_on", "provisional"])
-
-
-def _require_open(application: Application, what: str) -> None:
-    if not application.is_open:
-        raise OfficeError(f"申请 {application.number} 已{application.get_state_display()}，不能再{what}")
-
-
-def _validate_choice(value: str, choices, what: str) -> None:
-    if value not in {c.value for c in choices}:
-        raise OfficeError(f"未知的{what}“{value}”，可选：{'、'.join(c.label for c in choices)}")
-
-
 # ------------------------------------------------------------------ services
 
 
@@ -170,6 +168,13 @@ def register_application(actor, data: RegisterInput) -> Application:
         raise OfficeError("申请编号不能为空")
     _validate_choice(data.applicant_type, ApplicantType, "申请人类型")
     _validate_choice(data.channel, Channel, "申请方式")
+    if data.awaiting_confirmation and data.channel not in {*deadlines.NEEDS_CONFIRMATION, Channel.OTHER}:
+        raise OfficeError(
+            f"{Channel(data.channel).label}提交的申请以提交或签收之日为收到之日，不需要确认（第三十一条）"
+        )
+    not_future(data.received_on, "收到日期")
+    check_length(data.applicant_name.strip(), APPLICANT_MAX, "申请人")
+    check_length(data.content, CONTENT_MAX, "申请内容")
     if Application.objects.filter(agency=data.agency, number=number).exists():
         raise OfficeError(f"“{data.agency}”已有编号为 {number} 的申请")
     application = Application.objects.create(
@@ -181,11 +186,11 @@ def register_application(actor, data: RegisterInput) -> Application:
         content=data.content,
         received_on=data.received_on,
     )
-    _write_registration(actor, application)
+    _write_registration(actor, application, pending=data.awaiting_confirmation)
     return application
 
 
-def _write_registration(actor, application: Application, *, refresh: bool = True) -> None:
+def _write_registration(actor, application: Application, *, refresh: bool = True, pending: bool = False) -> None:
     snapshot = {
         "number": application.number,
         "applicant_name": application.applicant_name,
@@ -194,16 +199,10 @@ def _write_registration(actor, application: Application, *, refresh: bool = True
         "content": application.content,
         "received_on": application.received_on.isoformat(),
     }
-    _write(application, actor, EventKind.REGISTERED, timezone.localdate(), snapshot, refresh=False)
+    _write(application, actor, EventKind.REGISTERED, today(), snapshot, refresh=False)
     channel = Channel(application.channel).deadline_channel
-    _write(
-        application,
-        actor,
-        EventKind.RECEIVED,
-        application.received_on,
-        {"channel": channel} if channel else {},
-        refresh=refresh,
-    )
+    data = ({"channel": channel} if channel else {}) | ({"pending": True} if pending else {})
+    _write(application, actor, EventKind.RECEIVED, application.received_on, data, refresh=refresh)
 
 
 @transaction.atomic
@@ -219,6 +218,7 @@ def record_event(actor, data: EventInput) -> ApplicationEvent:
     else:
         require_role(actor, application.agency, what=f"记录“{kind.label}”")
     _require_open(application, f"记录“{kind.label}”")
+    not_future(data.day, f"“{kind.label}”的日期")
     payload: dict = {}
     if kind is EventKind.EXTENSION_APPROVED:
         payload["days"] = data.days if data.days is not None else deadlines.LAW.max_extension_days
@@ -236,22 +236,59 @@ def record_event(actor, data: EventInput) -> ApplicationEvent:
         payload["note"] = data.note
     if kind is EventKind.FEE_NOTIFIED:
         _fee_notified(application, data, payload)
+    elif kind is EventKind.FEE_NOTICE_RECEIVED:
+        _fee_seen(application, data)
     elif kind is EventKind.FEE_PAID:
         _fee_paid(application, data)
-    return _write(application, actor, kind, data.day, payload)
+    elif kind is EventKind.RECEIPT_CONFIRMED:
+        _confirmed(application, data)
+    answers = None
+    if kind is EventKind.EXTENSION_APPROVED:  # the head approving directly decides a pending request too
+        answers = ApplicationEvent.objects.pending_extension_requests().filter(application=application).first()
+    return _write(application, actor, kind, data.day, payload, answers=answers)
+
+
+def _confirmed(application: Application, data: EventInput) -> None:
+    """第三十一条: the day of confirmation is the day of receipt; the column follows it."""
+    if data.day < application.received_on:
+        raise OfficeError(f"确认日期 {data.day.isoformat()} 早于提交日期 {application.received_on.isoformat()}")
+    application.received_on = data.day
+    application.save(update_fields=["received_on"])
+
+
+def _fee_seen(application: Application, data: EventInput) -> None:
+    """国办函〔2020〕109号: the 20 working days to pay run from the day after the applicant received the notice."""
+    fee = Fee.objects.filter(application=application).first()
+    if fee is None or fee.notified_on is None:
+        raise OfficeError(f"申请 {application.number} 没有收费通知，不能记录申请人收到通知")
+    if data.day < fee.notified_on:
+        raise OfficeError(f"收到通知日期 {data.day.isoformat()} 早于发出日期 {fee.notified_on.isoformat()}")
+    fee.notice_received_on = data.day
+    fee.save(update_fields=["notice_received_on"])
 
 
 def _fee_notified(application: Application, data: EventInput, payload: dict) -> None:
-    if data.amount is None or data.basis is None:
-        raise OfficeError("发出收费通知时应写明计收方式和金额")
+    if data.basis is None:
+        raise OfficeError("发出收费通知时应写明计收方式")
     _validate_choice(data.basis, FeeBasis, "计收方式")
-    if data.amount <= 0:
+    amount, counted = data.amount, {"pages": data.pages} if data.pages is not None else {}
+    if amount is None:  # 按件: the applicant's month is counted from the register, never typed
+        from .fees import expected_amount
+
+        amount, counted = expected_amount(application, data.basis, pages=data.pages)
+    if amount <= 0:
         raise OfficeError("收费金额应大于零")
     Fee.objects.update_or_create(
         application=application,
-        defaults={"basis": data.basis, "amount": data.amount, "notified_on": data.day, "paid_on": None},
+        defaults={
+            "basis": data.basis,
+            "amount": amount,
+            "notified_on": data.day,
+            "notice_received_on": None,
+            "paid_on": None,
+        },
     )
-    payload |= {"amount": str(data.amount), "basis": data.basis}
+    payload |= {"amount": str(amount), "basis": data.basis} | counted
 
 
 def _fee_paid(application: Application, data: EventInput) -> None:
@@ -268,6 +305,7 @@ def reply(actor, data: ReplyInput) -> Application:
     application = Application.objects.select_for_update().get(pk=data.application.pk)
     require_role(actor, application.agency, what="答复申请")
     _require_open(application, "答复")
+    not_future(data.day, "答复日期")
     if data.day < application.received_on:
         raise OfficeError(f"答复日期 {data.day.isoformat()} 早于收到日期 {application.received_on.isoformat()}")
     check_outcome(data.outcome, data.day.year)
@@ -276,6 +314,7 @@ def reply(actor, data: ReplyInput) -> Application:
     application.save(update_fields=["outcome", "replied_on"])
     kind = EventKind.ABANDONED if data.outcome in ABANDONING else EventKind.REPLIED
     payload = {"outcome": data.outcome} | ({"note": data.note} if data.note else {})
+    payload |= {"grounds": data.grounds} if data.grounds else {}
     _write(application, actor, kind, data.day, payload)
     return application
 
@@ -286,6 +325,7 @@ def withdraw(actor, data: WithdrawInput) -> Application:
     application = Application.objects.select_for_update().get(pk=data.application.pk)
     require_role(actor, application.agency, what="记录撤回申请")
     _require_open(application, "撤回")
+    not_future(data.day, "撤回日期")
     if data.day < application.received_on:
         raise OfficeError(f"撤回日期 {data.day.isoformat()} 早于收到日期 {application.received_on.isoformat()}")
     application.outcome = withdrawn_outcome(data.day.year)
@@ -296,43 +336,10 @@ def withdraw(actor, data: WithdrawInput) -> Application:
     return application
 
 
-@transaction.atomic
 def set_outcome(actor, data: OutcomeInput) -> Application:
-    """更正已办结申请的办理结果（统计口径有误时）。"""
-    application = Application.objects.select_for_update().get(pk=data.application.pk)
-    require_role(actor, application.agency, what="更正办理结果")
-    if application.replied_on is None:
-        raise OfficeError(f"申请 {application.number} 尚未办结，请用“答复”记录办理结果")
-    check_outcome(data.outcome, application.replied_on.year)
-    old = application.outcome
-    application.outcome = data.outcome
-    application.save(update_fields=["outcome"])
-    payload = {"from": old, "to": data.outcome} | ({"note": data.note} if data.note else {})
-    _write(application, actor, EventKind.OUTCOME_SET, timezone.localdate(), payload)
-    return application
-
-
-@transaction.atomic
-def edit_application(actor, data: EditInput) -> Application:
-    """修改登记信息（申请人、类型、方式、内容）；收到日期、编号不可改。"""
-    application = Application.objects.select_for_update().get(pk=data.application.pk)
-    require_role(actor, application.agency, what="修改申请登记信息")
-    changes: dict = {}
-    for field in ("applicant_name", "applicant_type", "content", "channel"):
-        new = getattr(data, field)
-        if new is None or new == getattr(application, field):
-            continue
-        if field == "applicant_type":
-            _validate_choice(new, ApplicantType, "申请人类型")
-        if field == "channel":
-            _validate_choice(new, Channel, "申请方式")
-        changes[field] = [getattr(application, field), new]
-        setattr(application, field, new)
-    if not changes:
-        return application
-    application.save(update_fields=list(changes))
-    _write(application, actor, EventKind.EDITED, timezone.localdate(), changes)
-    return application
+    """更正已办结申请的办理结果（统计口径有误时）：写入一条更正答复的事件（``correct_reply``）。"""
+    reason = data.note or "更正办理结果"
+    return correct_reply(actor, ReplyCorrectionInput(application=data.application, reason=reason, outcome=data.outcome))
 
 
 def outcome_choices_for(year: int) -> list[tuple[str, str]]:
@@ -384,5 +391,5 @@ def import_ledger(actor, data: LedgerInput) -> LedgerResult:
             _write_registration(actor, application, refresh=False)
             for kind, day, payload in row.events:
                 _write(application, actor, kind, day, payload, refresh=False)
-            _refresh(application)
+            recompute(application)
     return LedgerResult(len(ledger.rows), ledger.notices)

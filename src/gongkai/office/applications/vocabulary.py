@@ -4,7 +4,8 @@
 - outcomes = the table's result rows (予以公开 … 其他处理), which differ by format: gb2021 splits
   其他处理 in three (``other.no_correction`` / ``other.unpaid_fee`` / ``other.other``), gb2019 has one
   ``other`` row. An outcome is valid for the format of its reply year (``formats.for_year``).
-- channels = ``gongkai.deadlines.Channel`` plus 其他.
+- channels = ``gongkai.deadlines.Channel`` plus 其他;
+- the bases offered for outcomes the 条例 has no article for come from ``gongkai.law.USUAL_BASES``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import models
 from gongkai.deadlines import CHANNEL_LABELS
 from gongkai.deadlines import Channel as DeadlineChannel
 from gongkai.formats import GB2019, GB2021, Format, Row, for_year, normalise_label
+from gongkai.law import USUAL_BASES
 from gongkai.office.errors import OfficeError
 
 # Rows of table 三 that are not outcomes: counts of applications, totals.
@@ -84,6 +86,21 @@ def check_outcome(outcome: str, year: int) -> None:
             f"办理结果“{dict(OUTCOME_CHOICES).get(outcome, outcome)}”不适用于{year}年的答复"
             f"（{fmt.name}），可选：{'、'.join(outcome_label(r) for r in valid.values())}"
         )
+
+
+def needs_basis(outcome: str, year: int) -> bool:
+    """An outcome the 条例 gives no article for: its letter must state an explicit basis."""
+    row = outcomes_for_year(year).get(outcome)
+    return row is not None and not row.basis
+
+
+def basis_choices(outcome: str) -> list[tuple[str, str]]:
+    """The usual bases offered for such an outcome (``gongkai.law.USUAL_BASES``), as (key, label).
+
+    要求确认: 第二条、第三十八条; 要求重新出具: 参照第三十六条第（六）项; 其他: 申请人撤回申请. The
+    clerk may still write another article; leaving it empty is refused by ``gongkai.letters``.
+    """
+    return [(b.key, b.label) for b in USUAL_BASES.get(outcome, ())]
 
 
 def withdrawn_outcome(year: int) -> str:

@@ -6,20 +6,16 @@ from typing import ClassVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gongkai.deadlines import Party
 from gongkai.fees import DELIVERY_LABELS, Delivery
-from gongkai.formats import SECTIONS
 from gongkai.office.appeals.models import AppealKind, AppealResult
-from gongkai.office.applications.models import State
+from gongkai.office.applications.limits import APPLICANT_MAX, CONTENT_MAX
+from gongkai.office.applications.models import FeeBasis, State
 from gongkai.office.applications.services import outcome_choices_for
 from gongkai.office.applications.vocabulary import OUTCOME_CHOICES, ApplicantType, Channel
 from gongkai.office.proactive.models import DocumentKind
-from gongkai.report import SECTION_KEYS
-
-from . import throttle
 
 
 class DateInput(forms.DateInput):
@@ -33,7 +29,21 @@ def _date(label: str, **kw) -> forms.DateField:
     return forms.DateField(label=label, widget=DateInput(), **kw)
 
 
+def not_future(value) -> None:
+    """A day something happened on cannot be after today (the services refuse it as well)."""
+    today = timezone.localdate()
+    if value is not None and value > today:
+        raise forms.ValidationError(f"不能晚于今天（{today.isoformat()}）", code="future")
+
+
+def past_date(label: str, **kw) -> forms.DateField:
+    """A date field for a day something happened: today or earlier."""
+    return _date(label, validators=[not_future], **kw)
+
+
 class LoginForm(AuthenticationForm):
+    """Django's form (``authenticate(request, …)``, so the lockout of ``lockout.py`` counts it)."""
+
     error_messages: ClassVar[dict[str, str]] = {
         "invalid_login": "用户名或密码不正确",
         "inactive": "该账号已停用",
@@ -44,19 +54,6 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
 
-    def clean(self):
-        username = self.data.get("username", "")
-        address = throttle.client_address(self.request)
-        if throttle.is_blocked(username, address):
-            raise ValidationError(throttle.blocked_message(), code="throttled")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            throttle.record_failure(username, address)
-            raise
-        throttle.clear(username, address)
-        return cleaned
-
 
 class AgencyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
@@ -66,11 +63,16 @@ class AgencyChoiceField(forms.ModelChoiceField):
 class RegisterForm(forms.Form):
     agency = AgencyChoiceField(label="机关", queryset=None, empty_label=None)
     number = forms.CharField(label="申请编号", max_length=64)
-    applicant_name = forms.CharField(label="申请人", max_length=200)
+    applicant_name = forms.CharField(label="申请人", max_length=APPLICANT_MAX)
     applicant_type = forms.ChoiceField(label="申请人类型", choices=ApplicantType.choices)
     channel = forms.ChoiceField(label="申请方式", choices=Channel.choices)
-    received_on = _date("收到日期")
-    content = forms.CharField(label="申请内容", widget=forms.Textarea(attrs={"rows": 4}))
+    received_on = past_date("收到日期")
+    awaiting_confirmation = forms.BooleanField(
+        label="待确认收到",
+        required=False,
+        help_text="平常信函、互联网、传真：以与申请人确认之日为收到之日（第三十一条）。勾选时上面填提交之日，确认后再记录“确认收到申请”。",
+    )
+    content = forms.CharField(label="申请内容", max_length=CONTENT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +83,7 @@ class EventForm(forms.Form):
     """One event of the ledger (补正, 征求意见, 延期); the kind comes from the button pressed."""
 
     kind = forms.CharField(widget=forms.HiddenInput())
-    day = _date("日期")
+    day = past_date("日期")
     days = forms.IntegerField(label="天数（工作日）", min_value=1, max_value=60, required=False)
     party = forms.ChoiceField(
         label="征求对象",
@@ -89,10 +91,14 @@ class EventForm(forms.Form):
         required=False,
     )
     note = forms.CharField(label="备注", max_length=500, required=False)
+    # 发出收费通知: 按件 without an amount is counted from the register (国办函〔2020〕109号第四条)
+    basis = forms.ChoiceField(label="计收方式", choices=[("", "—"), *FeeBasis.choices], required=False)
+    amount = forms.DecimalField(label="金额（元）", min_value=0, max_digits=12, decimal_places=2, required=False)
+    pages = forms.IntegerField(label="页数", min_value=0, required=False)
 
 
 class ReplyForm(forms.Form):
-    day = _date("答复日期")
+    day = past_date("答复日期")
     outcome = forms.ChoiceField(label="办理结果")
     note = forms.CharField(label="备注", max_length=500, required=False)
 
@@ -116,11 +122,18 @@ def _year_choices(years) -> list[tuple[str, str]]:
 
 
 class ApplicationFilter(forms.Form):
+    q = forms.CharField(
+        label="查找",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "申请编号、申请人或申请内容", "type": "search"}),
+    )
     year = forms.ChoiceField(label="年度", required=False)
     state = forms.ChoiceField(
         label="办理状态", choices=[("", "全部状态"), (OPEN, "全部办理中"), *State.choices], required=False
     )
     outcome = forms.ChoiceField(label="办理结果", choices=[("", "全部结果"), *OUTCOME_CHOICES], required=False)
+    channel = forms.ChoiceField(label="申请方式", choices=[("", "全部方式"), *Channel.choices], required=False)
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,18 +186,7 @@ class FeeForm(forms.Form):
     )
 
 
-SECTION_LABELS = dict(zip(SECTION_KEYS, SECTIONS, strict=True))
-
-
-class SectionsForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for key in SECTION_KEYS:
-            self.fields[key] = forms.CharField(
-                label=SECTION_LABELS[key], required=False, widget=forms.Textarea(attrs={"rows": 5})
-            )
-
-
+# The annual report's forms (narrative sections, submission, return) are in ``report_forms``.
 class BuildForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2019, max_value=2100)
 
@@ -208,6 +210,13 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     agency = AgencyChoiceField(label="单位", queryset=None, empty_label=None)
+    year = forms.TypedChoiceField(
+        label="年度",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="报告所属的年度：读出的单位或年度与所选不符时，须核对确认后才保存",
+    )
     files = MultipleFileField(
         label="已公开的年度报告（txt、md、html、docx、pdf、扫描件；按页拍摄的图片可一次选中全部页）",
         help_text="选择多个文件时，它们应是同一份报告各页的图片，按文件名中的页码排列",
@@ -216,3 +225,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+        this_year = timezone.localdate().year
+        years = [(y, f"{y}年") for y in range(this_year, 2007, -1)]
+        self.fields["year"].choices = [*years, ("", "按报告中读出的年度")]
+        self.fields["year"].initial = this_year - 1

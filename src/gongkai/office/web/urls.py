@@ -2,20 +2,66 @@
 
 from django.urls import path
 
-from .views import accounts, appeals, applications, audit, dashboard, fees, proactive, reports, supervise
+from .views import (
+    accounts,
+    appeals,
+    applications,
+    audit,
+    corrections,
+    dashboard,
+    extensions,
+    fees,
+    ledger_import,
+    letters,
+    listing,
+    proactive,
+    report_edits,
+    reports,
+    supervise,
+    users,
+)
 
 app_name = "web"
 
 urlpatterns = [
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/tokens/", accounts.tokens, name="tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
+    path("users/", users.user_list, name="users"),
+    path("users/<int:pk>/deactivate/", users.user_active, {"active": False}, name="user_deactivate"),
+    path("users/<int:pk>/activate/", users.user_active, {"active": True}, name="user_activate"),
+    path("users/<int:pk>/reset-password/", users.user_reset_password, name="user_reset_password"),
+    path("users/<int:pk>/role/", users.user_role, name="user_role"),
     path("", dashboard.dashboard, name="dashboard"),
-    path("applications/", applications.application_list, name="applications"),
+    path("applications/", listing.application_list, name="applications"),
+    path("applications/export/", listing.application_export, name="applications_export"),
+    path("applications/import/", ledger_import.ledger_import, name="ledger_import"),
     path("applications/new/", applications.application_new, name="application_new"),
     path("applications/<int:pk>/", applications.application_detail, name="application"),
+    path("applications/<int:pk>/print/", listing.application_print, name="application_print"),
     path("applications/<int:pk>/event/", applications.application_event, name="application_event"),
     path("applications/<int:pk>/reply/", applications.application_reply, name="application_reply"),
-    path("applications/<int:pk>/letter/", applications.application_letter, name="application_letter"),
+    path("applications/<int:pk>/edit/", corrections.application_edit, name="application_edit"),
+    path(
+        "applications/<int:pk>/reply/correct/", corrections.application_reply_correct, name="application_reply_correct"
+    ),
+    path("applications/<int:pk>/withdraw/", corrections.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/events/<int:event_pk>/undo/", corrections.application_undo, name="application_undo"),
+    path(
+        "applications/<int:pk>/close-expired/", applications.application_close_expired, name="application_close_expired"
+    ),
+    path(
+        "applications/<int:pk>/extension/request/",
+        extensions.application_extension_request,
+        name="application_extension_request",
+    ),
+    path("extensions/", extensions.extensions, name="extensions"),
+    path("extensions/<int:pk>/approve/", extensions.extension_approve, name="extension_approve"),
+    path("extensions/<int:pk>/refuse/", extensions.extension_refuse, name="extension_refuse"),
+    path("applications/<int:pk>/letter/", letters.application_letter, name="application_letter"),
+    path("applications/<int:pk>/notice/<str:kind>/", letters.application_notice, name="application_notice"),
     path("proactive/", proactive.proactive, name="proactive"),
     path("proactive/<int:pk>/documents/", proactive.proactive_documents, name="proactive_documents"),
     path("proactive/<int:pk>/article20/", proactive.proactive_article20, name="proactive_article20"),
@@ -27,12 +73,28 @@ urlpatterns = [
     path("reports/build/", reports.report_build_any, name="report_build_any"),
     path("reports/<int:pk>/<int:year>/", reports.report_page, name="report"),
     path("reports/<int:pk>/<int:year>/build/", reports.report_build, name="report_build"),
-    path("reports/<int:pk>/save/", reports.report_save, name="report_save"),
-    path("reports/<int:pk>/submit/", reports.report_submit, name="report_submit"),
-    path("reports/<int:pk>/lock/", reports.report_lock, name="report_lock"),
+    path("reports/<int:pk>/<int:year>/close-expired/", reports.report_close_expired, name="report_close_expired"),
+    path("reports/<int:pk>/<int:year>/v<int:version>/", reports.report_page, name="report_version"),
+    path("reports/<int:pk>/save/", report_edits.report_save, name="report_save"),
+    path("reports/<int:pk>/sections/<str:section>/", report_edits.section_history, name="report_section"),
+    path(
+        "reports/<int:pk>/sections/<str:section>/restore/",
+        report_edits.section_restore,
+        name="report_section_restore",
+    ),
+    path("reports/<int:pk>/sections/<str:section>/adopt/", report_edits.section_adopt, name="report_section_adopt"),
+    path("reports/<int:pk>/submit/", report_edits.report_submit, name="report_submit"),
+    path("reports/<int:pk>/lock/", report_edits.report_lock, name="report_lock"),
+    path("reports/<int:pk>/return/", report_edits.report_return, name="report_return"),
     path("reports/<int:pk>/export/<str:fmt>/", reports.report_export, name="report_export"),
     path("supervise/", supervise.supervise, name="supervise"),
     path("supervise/upload/", supervise.supervise_upload, name="supervise_upload"),
     path("supervise/aggregate/<int:year>/", supervise.supervise_aggregate, name="supervise_aggregate"),
+    path(
+        "supervise/aggregate/<int:year>/export/",
+        supervise.supervise_aggregate_export,
+        name="supervise_aggregate_export",
+    ),
+    path("supervise/upload/<int:pk>/delete/", supervise.supervise_upload_delete, name="supervise_upload_delete"),
     path("audit/", audit.audit, name="audit"),
 ]

@@ -17,6 +17,8 @@ class Fee(models.Model):
     basis = models.CharField("计收方式", max_length=20, choices=FeeBasis.choices)
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
     notified_on = models.DateField("收费通知日期", null=True, blank=True)
+    # 国办函〔2020〕109号: the 20 working days to pay run from the day after this
+    notice_received_on = models.DateField("申请人收到收费通知日期", null=True, blank=True)
     paid_on = models.DateField("缴费日期", null=True, blank=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from gongkai.formats.roles import T4_RULE
 from gongkai.office.agencies import access
 from gongkai.office.agencies.models import Agency
 from gongkai.office.appeals import services
@@ -31,6 +32,7 @@ def appeal_list(request):
         "pending": AppealResult.PENDING,
         "form": AppealForm(agencies=_writable(request.user)) if writable else None,
         "decision_form": DecisionForm(),
+        "t4_rule": T4_RULE,
     }
     return render(request, "web/appeals.html", context)
 

@@ -1,61 +1,29 @@
-"""Applications: list, register, detail with the event ledger, ledger events, reply, letter."""
+"""Applications: register, detail with the event ledger, ledger events, reply (letters: ``letters``)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
-from django.db.models import Max, Min
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from gongkai import fees
 from gongkai.deadlines import Party
-from gongkai.formats import for_year
-from gongkai.letters import LetterContext, render_letter
+from gongkai.notices import NOTICES
 from gongkai.office.agencies import access
 from gongkai.office.agencies.models import Agency, Role
 from gongkai.office.applications import services
-from gongkai.office.applications.models import Application, EventKind, FeeBasis
+from gongkai.office.applications.fees import check_notice, month_count
+from gongkai.office.applications.models import Application, EventKind, Fee, FeeBasis
 from gongkai.office.applications.vocabulary import OUTCOME_CHOICES, ApplicantType, Channel
 
 from ..decorators import agency_required
-from ..forms import OPEN, ApplicationFilter, EventForm, RegisterForm, ReplyForm
-from .common import BY_DUE, application_rows, form_errors, page, query_without_page, service_errors
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@agency_required()
-def application_list(request):
-    mine = access.scoped(Application.objects.all(), request.user)
-    span = mine.aggregate(first=Min("received_on"), last=Max("received_on"))  # not DISTINCT over every row
-    years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
-    filters = ApplicationFilter(request.GET or None, years=years)
-    order = ("-received_on", "-id")  # newest first; all open ones: most urgent first, as on the dashboard
-    if filters.is_valid():
-        f = filters.cleaned_data
-        if f["year"]:
-            y = int(f["year"])
-            mine = mine.filter(received_on__gte=date(y, 1, 1), received_on__lte=date(y, 12, 31))
-        if f["state"] == OPEN:
-            mine, order = mine.open(), BY_DUE
-        elif f["state"]:
-            mine = mine.filter(state=f["state"])
-        if f["outcome"]:
-            mine = mine.filter(outcome=f["outcome"])
-    rows = page(request, mine.order_by(*order))
-    rows.object_list = application_rows(rows.object_list)
-    context = {
-        "filters": filters,
-        "page": rows,
-        "query": query_without_page(request),
-        "can_register": bool(access.writable_agency_ids(request.user)),
-    }
-    return render(request, "web/application_list.html", context)
+from ..forms import EventForm, RegisterForm, ReplyForm
+from .common import form_errors, service_errors
+from .corrections import correction_forms
+from .extensions import extension_context
+from .letters import issued_letters
+from .reports import warn_submitted_years
 
 
 @agency_required(write=True)
@@ -75,9 +43,11 @@ def application_new(request):
                     channel=d["channel"],
                     applicant_name=d["applicant_name"],
                     content=d["content"],
+                    awaiting_confirmation=d.get("awaiting_confirmation") or False,
                 ),
             )
             messages.success(request, f"已登记申请 {application.number}")
+            warn_submitted_years(request, application)
             return redirect("web:application", pk=application.pk)
     return render(request, "web/application_new.html", {"form": form})
 
@@ -97,8 +67,18 @@ DETAIL_KEYS = {
     "party": "征求对象",
     "amount": "金额（元）",
     "basis": "计收方式",
+    "pages": "页数",
+    "month": "计件月份",
+    "nth": "本月第几件",
+    "grounds": "依据",
     "note": "备注",
     "source": "来源",
+    "reason": "理由",
+    "comment": "审批意见",
+    "kind": "撤销的事件",
+    "day": "日期",
+    "corrects": "更正",
+    "pending": "待确认收到",
 }
 DETAIL_VALUES = {
     "applicant_type": dict(ApplicantType.choices),
@@ -108,18 +88,60 @@ DETAIL_VALUES = {
     "to": dict(OUTCOME_CHOICES),
     "party": {Party.THIRD_PARTY.value: "第三方", Party.AGENCY.value: "其他机关"},
     "basis": dict(FeeBasis.choices),
+    "kind": dict(EventKind.choices),
+    "pending": {True: "是", False: "否"},
 }
+# What a corrected value is, in a correction's ``corrects``.
+CORRECTED_KEYS = {"day": "日期", "outcome": "办理结果", "channel": "申请方式"}
+
+
+def _value(key: str, value) -> str:
+    if isinstance(value, list):  # an edit: [before, after]
+        return " → ".join(_value(key, v) for v in value)
+    return str(DETAIL_VALUES.get(key, {}).get(value, value))
 
 
 def describe(data: dict) -> str:
     parts = []
     for key, value in (data or {}).items():
-        if isinstance(value, list):  # an edit: [old, new]
-            value = " → ".join(str(DETAIL_VALUES.get(key, {}).get(v, v)) for v in value)
-        else:
-            value = DETAIL_VALUES.get(key, {}).get(value, value)
-        parts.append(f"{DETAIL_KEYS.get(key, key)}：{value}")
+        if key == "corrects" and isinstance(value, dict):  # a correcting row: what it changed
+            changed = "，".join(f"{CORRECTED_KEYS.get(k, k)} {_value(k, v)}" for k, v in value.items())
+            parts.append(f"更正：{changed}")
+            continue
+        parts.append(f"{DETAIL_KEYS.get(key, key)}：{_value(key, value)}")
     return "；".join(parts)
+
+
+def ledger_rows(application: Application, *, can_write: bool, is_head: bool) -> list[dict]:
+    """Every event (none hidden), each with its details, the row correcting it if any, and
+    whether this user may undo it."""
+    events = list(application.events.select_related("actor").order_by("day", "id"))
+    amended_by = {e.amends_id: e for e in events if e.amends_id}
+    decided = {e.answers_id for e in events if e.answers_id and e.pk not in amended_by}
+    rows = []
+    for e in events:
+        kind = EventKind(e.kind)
+        undoable = (
+            can_write
+            and e.pk not in amended_by
+            and kind in services.UNDOABLE
+            and e.pk not in decided
+            and (is_head or kind not in (EventKind.EXTENSION_APPROVED, EventKind.EXTENSION_REFUSED))
+        )
+        rows.append({"event": e, "details": describe(e.data), "amended_by": amended_by.get(e.pk), "undoable": undoable})
+    return rows
+
+
+def fee_context(application: Application, deadline) -> dict:
+    """The fee card: the notice recorded (``Fee``), what the calculator says an 按件 notice
+    should state (the register's count, 国办函〔2020〕109号第四条), the payment window."""
+    fee = Fee.objects.filter(application=application).first()
+    figure = None
+    if fee is None and application.is_open:
+        count = month_count(application)
+        if count is not None:
+            figure = {"count": count, "quote": fees.for_nth(count.n)}
+    return {"fee": fee, "fee_figure": figure, "fee_pay_by": deadline.fee_pay_by}
 
 
 # The ledger forms of the detail page: (kind, button text).
@@ -136,9 +158,10 @@ def application_detail(request, application: Application):
     context = {
         "app": application,
         "deadline": deadline,
-        "events": [(e, describe(e.data)) for e in application.events.select_related("actor").order_by("day", "id")],
+        "ledger": ledger_rows(application, can_write=can_write, is_head=is_head),
         "appeals": application.appeals.all(),
         "can_write": can_write and application.is_open,
+        "can_correct": can_write,
         "is_head": is_head,
         "today": today,
         "correction": CORRECTION,
@@ -146,6 +169,12 @@ def application_detail(request, application: Application):
         "extension": EventKind.EXTENSION_APPROVED,
         "event_form": EventForm(initial={"day": today}),
         "reply_form": ReplyForm(initial={"day": today}),
+        "fee_check": check_notice(application),  # the stored fee against the calculator (109号)
+        "notices": NOTICES,
+        "letters": issued_letters(application),
+        **fee_context(application, deadline),
+        **extension_context(application, request.user),
+        **correction_forms(application),
     }
     return render(request, "web/application_detail.html", context)
 
@@ -168,6 +197,9 @@ def application_event(request, application: Application):
                 days=d["days"],
                 party=d["party"] or None,
                 note=d["note"],
+                basis=d["basis"] or None,
+                amount=d["amount"],
+                pages=d["pages"],
             ),
         )
         messages.success(request, f"已记录：{EventKind(d['kind']).label}")
@@ -188,26 +220,20 @@ def application_reply(request, application: Application):
             services.ReplyInput(application=application, day=d["day"], outcome=d["outcome"], note=d["note"]),
         )
         messages.success(request, "已记录答复")
+        warn_submitted_years(request, application)
     return redirect("web:application", pk=application.pk)
 
 
-@agency_required(Application)
-def application_letter(request, application: Application):
-    back = reverse("web:application", kwargs={"pk": application.pk})
-    if not application.outcome or application.replied_on is None:
-        messages.error(request, "申请尚未答复，不能生成答复书")
-        return redirect(back)
-    context = LetterContext(
-        agency=application.agency.name,
-        applicant=application.applicant_name,
-        number=application.number,
-        received=application.received_on,
-        content=application.content,
-        reply_date=application.replied_on,
-    )
+@require_POST
+@agency_required(Application, write=True)
+def application_close_expired(request, application: Application):
+    """视为放弃申请: the 补正 or payment period ran out (第三十条; 国办函〔2020〕109号) — one
+    application through the annual build's closing service, dated as it dates them."""
+    from gongkai.office.annual.expired import REASONS, CloseExpiredInput, close_expired
+
     with service_errors(request):
-        data = render_letter(application.outcome, for_year(application.replied_on.year).id, context)
-        response = HttpResponse(data, content_type=DOCX)
-        response["Content-Disposition"] = content_disposition_header(True, f"答复书-{application.number}.docx")
-        return response
-    return redirect(back)
+        data = CloseExpiredInput(agency=application.agency, numbers=(application.number,))
+        for closed in close_expired(request.user, data):
+            what = REASONS[closed.reason].what
+            messages.success(request, f"已办结：{what}，视为放弃申请（{closed.day.isoformat()}，依据{closed.grounds}）")
+    return redirect("web:application", pk=application.pk)

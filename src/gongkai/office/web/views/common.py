@@ -25,6 +25,8 @@ ROW_FIELDS = (
     "state",
     "due_on",
     "provisional",
+    "correction_due_on",
+    "consultation_due_on",
     "outcome",
     "replied_on",
 )

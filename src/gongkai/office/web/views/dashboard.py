@@ -1,4 +1,6 @@
-"""The dashboard: open applications by urgency, each with its due date and how it was reached."""
+"""The dashboard: open applications by urgency of the reply deadline, each with its due date, how
+it was reached and what needs attention; above them the other statutory dates coming up (the 补正
+duty, consultations' own due dates, receipts to confirm)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from gongkai.office.agencies import access
+from gongkai.office.applications.digest import digest_for
 from gongkai.office.applications.models import Application
 from gongkai.office.applications.services import deadlines_of
 from gongkai.workdays import default_calendar
@@ -26,7 +29,8 @@ GROUPS = (("overdue", "已逾期"), ("soon", "{n}个工作日内到期"), ("week
 def dashboard(request):
     """One query: the open applications of the user's agencies in urgency groups (consecutive
     ranges of the reply deadline), ranked and counted per group by window functions, the first
-    ``SHOWN`` of each kept; one more reads the events of those rows for the reasoning."""
+    ``SHOWN`` of each kept; one more lists the other statutory dates coming up (``duties``), and
+    one reads the events of all shown rows for the reasoning and the alerts."""
     today = timezone.localdate()
     soon_until = default_calendar().add_workdays(today, SOON_WORKDAYS)
     week_end = today + timedelta(days=6 - today.weekday())
@@ -35,7 +39,7 @@ def dashboard(request):
         When(due_on__lt=today, then=Value(0)),
         When(due_on__lte=soon_until, then=Value(1)),
         When(due_on__lte=week_end, then=Value(2)),
-        default=Value(3),  # later, or the clock is stopped (补正, 征求意见, 缴费)
+        default=Value(3),  # later, or the clock is stopped (待确认, 补正, 缴费)
     )
     per_group = {"partition_by": [F("urgency")]}
     mine = (
@@ -54,10 +58,16 @@ def dashboard(request):
         key = keys[row["urgency"]]
         groups[key].append(row)
         totals[key] = row["total"]
-    reasoning = deadlines_of({r["id"]: r["number"] for rows in groups.values() for r in rows}, today=today)
-    for rows in groups.values():
+    duties = application_rows(
+        access.scoped(Application.objects.duties(today, soon_until), request.user).order_by(*BY_DUE)[:SHOWN]
+    )
+    shown = {r["id"]: r["number"] for rows in (*groups.values(), duties) for r in rows}
+    reasoning = deadlines_of(shown, today=today)
+    for rows in (*groups.values(), duties):
         for row in rows:
-            row["steps"] = reasoning[row["id"]].steps
+            deadline = reasoning[row["id"]]
+            row["steps"] = deadline.steps
+            row["alerts"] = [a for a in deadline.alerts if a.code != "overdue"]  # the group says so
     labels = dict(GROUPS)
     labels["soon"] = labels["soon"].format(n=SOON_WORKDAYS)
     context = {
@@ -65,6 +75,8 @@ def dashboard(request):
         "groups": [(key, labels[key], groups[key], totals[key]) for key in keys],
         "soon_until": soon_until,
         "open_count": sum(totals.values()),
+        "duties": duties,
         "shown": SHOWN,
+        "reminder": digest_for(request.user, today),  # the day's digest, as e-mailed (notify.py)
     }
     return render(request, "web/dashboard.html", context)
