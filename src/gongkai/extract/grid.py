@@ -218,6 +218,12 @@ def _row_title(row: Row) -> str:
     return " ".join(p for p in (row.group, row.label) if p)
 
 
+def label_variant(target: Target, printed: str, where: str) -> Issue:
+    """The info issue for a row found by a name that only resembles the official one."""
+    msg = f"表格行“{printed}”与规范名称“{_row_title(target.row)}”不一致，按相近名称识别"
+    return Issue("label-variant", "info", target.key, msg, (), where)
+
+
 def _unit_hint(labels: list[str], headers: list[str], col_label: str) -> str:
     for lab in labels:
         s = unicodedata.normalize("NFKC", lab).strip()
@@ -383,16 +389,7 @@ def map_grid(grid: Grid, ctx: Ctx, idx: _Index) -> None:
             t4_context = t4_context or _is_t4_header([_classify(x) for x in labels])
             continue
         if fuzzy:
-            ctx.report.issues.append(
-                Issue(
-                    "label-variant",
-                    "info",
-                    f"{target.table.key}.{target.row.key}",
-                    f"表格行“{labels[-1]}”与规范名称“{_row_title(target.row)}”不一致，按相近名称识别",
-                    (),
-                    where,
-                )
-            )
+            ctx.report.issues.append(label_variant(target, labels[-1], where))
         n = len(target.cols)
         gap = grid.exact and value_start is not None and 0 < value_start <= len(cells) and _gap(cells, value_start)
         _place(ctx, target, _fit(values, n, grid.exact), labels, headers, where, gap)

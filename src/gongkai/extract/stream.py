@@ -8,7 +8,9 @@ one anchor and the next belong to the first.  A row is placed only when the numb
 values found is exactly the row's width.  Values that follow a run of several anchors
 (labels pushed out of the table) are placed by order only when the widths add up exactly
 and the table's own identities hold for every cell so placed (``placed-by-order``).
-Table 四 printed as one flat row of fifteen numbers is placed only when its identities hold.
+Table 四 printed as one flat row of fifteen numbers is placed under its full column header
+(however its words were broken), or, where the header is not all there, only when its
+identities hold. A row found by a misspelt name is placed and said (``label-variant``).
 
 The stream fills only what the grid mapping (``grid.py``) left blank, and never overrides it.
 """
@@ -23,10 +25,9 @@ from ..formats import Alt, Format, Table, normalise_label
 from ..ingest.model import Document, Grid, Paragraph
 from ..report import Issue
 from ..values import Number, is_null, parse_number, to_wan
-from .grid import Ctx, Target, label_index
+from .grid import Ctx, Target, label_index, label_variant
 
 _LABEL, _VALUE, _BARRIER = "L", "V", "B"
-_UNIT = frozenset({"件", "条", "个", "项", "次", "篇", "元", "万元", "单位", "人", "人次"})
 _SPLIT = re.compile(r"[|｜\t]")
 _SENTENCE = ("。", "；", "！", "？")
 _FUZZY = 0.85  # how alike a misspelt row name must be to the official one
@@ -245,9 +246,7 @@ def align(doc: Document, ctx: Ctx, tables: tuple[Table, ...]) -> None:
     said = {i.where for i in ctx.report.issues if i.code == "label-variant"}
     for t, text, where in variants:
         if t.key not in said and all(ctx.report.cells.get(c) is not None for c in t.ids):
-            title = " ".join(p for p in (t.row.group, t.row.label) if p)
-            msg = f"表格行“{text}”与规范名称“{title}”不一致，按相近名称识别"
-            ctx.report.issues.append(Issue("label-variant", "info", t.key, msg, (), where))
+            ctx.report.issues.append(label_variant(t, text, where))
 
 
 def _stage_in_order(placed: dict, by_order: set[str], found: list[Target], vals: list[Tok], rejected: set[str]) -> None:
