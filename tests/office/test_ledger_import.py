@@ -309,3 +309,13 @@ def test_cli_reports_merged_fill(tmp_path, cli_db):  # noqa: F811
     assert "提示：工作表“台账”第5至7行“申请人”为合并单元格，已按合并值填入" in r.output
     assert "已导入 6 件申请" in r.output
     assert _names()["A7"] == "张三"
+
+
+def test_texts_over_the_length_limits_are_refused_by_cell(tmp_path, staff, agency):
+    """The same limits as the forms and the API: applicant 100, content 2000 characters."""
+    wb, ws = _book()
+    ws["C3"] = "张" * 101
+    ws["F5"] = "某" * 2001
+    problems = _refused(staff, agency, _save(wb, tmp_path / "long.xlsx"))
+    assert any("第3行“申请人”列" in p and "不能超过100字（现有101字）" in p for p in problems), problems
+    assert any("第5行“申请内容”列" in p and "不能超过2000字（现有2001字）" in p for p in problems), problems

@@ -33,6 +33,7 @@ from gongkai.formats import normalise_label
 from gongkai.workdays import default_calendar
 
 from .ledger_sheet import Sheet, address, blank, load, rows_text
+from .limits import APPLICANT_MAX, CONTENT_MAX
 from .models import EventKind
 from .vocabulary import Channel, match_applicant_type, match_channel, match_outcome
 from .writer import today
@@ -417,6 +418,9 @@ def _read_row(sheet: str, n: int, cells: dict, problems: list[Problem]) -> Ledge
                     corr_days = value
     if ext_days is not None and "extension_on" not in days and blank(cells.get("extension_on")):
         bad("extension_days", "有延期天数，但没有延期日期")
+    for f, limit in (("applicant_name", APPLICANT_MAX), ("content", CONTENT_MAX)):
+        if len(text := _text(cells.get(f))) > limit:  # the same limits as the forms and services
+            bad(f, f"不能超过{limit}字（现有{len(text)}字）")
     if len(problems) > before:
         return None
 
